@@ -1,0 +1,103 @@
+#include "engine/args.h"
+
+#include "protocol/strings.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+
+namespace shoal::engine {
+
+bool ParseInt64(std::string_view s, int64_t* value) {
+  size_t n = s.size();
+  if (n == 0 || n > 20) return false;
+  if (n == 1 && s[0] == '0') {
+    *value = 0;
+    return true;
+  }
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '-') {
+    negative = true;
+    if (++i == n) return false;
+  }
+  if (s[i] < '1' || s[i] > '9') return false;
+  uint64_t v = 0;
+  for (; i < n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    uint64_t d = static_cast<uint64_t>(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  if (negative) {
+    if (v > static_cast<uint64_t>(INT64_MAX) + 1) return false;
+    *value = static_cast<int64_t>(0 - v);
+  } else {
+    if (v > static_cast<uint64_t>(INT64_MAX)) return false;
+    *value = static_cast<int64_t>(v);
+  }
+  return true;
+}
+
+namespace {
+// Copies into a NUL-terminated buffer for strtod; false when too long (Redis's
+// MAX_LONG_DOUBLE_CHARS is 5k) or starting with a space.
+bool Terminated(std::string_view s, char* buf, size_t cap) {
+  if (s.empty() || s.size() >= cap || std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  return true;
+}
+}  // namespace
+
+bool ParseDouble(std::string_view s, double* value) {
+  char buf[5 * 1024];
+  if (!Terminated(s, buf, sizeof(buf))) return false;
+  char* end;
+  errno = 0;
+  double v = std::strtod(buf, &end);
+  if (static_cast<size_t>(end - buf) != s.size()) return false;
+  if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) {
+    return false;
+  }
+  if (std::isnan(v)) return false;
+  *value = v;
+  return true;
+}
+
+bool ParseLongDouble(std::string_view s, long double* value) {
+  char buf[5 * 1024];
+  if (!Terminated(s, buf, sizeof(buf))) return false;
+  char* end;
+  errno = 0;
+  long double v = std::strtold(buf, &end);
+  if (static_cast<size_t>(end - buf) != s.size()) return false;
+  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) {
+    return false;
+  }
+  if (std::isnan(v)) return false;
+  *value = v;
+  return true;
+}
+
+std::string FormatLongDouble(long double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[5 * 1024 + 64];
+  int len = snprintf(buf, sizeof(buf), "%.17Lf", value);
+  std::string out(buf, len);
+  if (out.find('.') != std::string::npos) {
+    while (!out.empty() && out.back() == '0') out.pop_back();
+    if (!out.empty() && out.back() == '.') out.pop_back();
+  }
+  if (out == "-0") out = "0";
+  return out;
+}
+
+bool IsOption(std::string_view arg, std::string_view option) {
+  return EqualsIgnoreCase(arg, option);
+}
+
+}  // namespace shoal::engine

@@ -1,0 +1,22 @@
+// Parsing of command arguments with Redis's exact rules (util.c string2ll, string2d,
+// string2ld), and the number formatting Redis uses in replies.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace shoal::engine {
+
+// Redis string2ll: optional '-', digits, no '+', no spaces, no leading zeros, in range.
+bool ParseInt64(std::string_view s, int64_t* value);
+// Redis string2d (scores, timeouts): strtod over the whole text, no leading space, no NaN.
+bool ParseDouble(std::string_view s, double* value);
+// Redis string2ld (INCRBYFLOAT, HINCRBYFLOAT): long double, no leading space, no NaN.
+bool ParseLongDouble(std::string_view s, long double* value);
+// Redis ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and a bare '.') removed.
+std::string FormatLongDouble(long double value);
+// Case-insensitive equality with an ASCII option name such as "nx".
+bool IsOption(std::string_view arg, std::string_view option);
+
+}  // namespace shoal::engine

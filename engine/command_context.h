@@ -1,0 +1,45 @@
+// CommandContext: what a handler gets. The dispatcher guarantees that the calling thread
+// may touch every key the command names (see session.h), so handlers are synchronous.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "engine/command_table.h"
+#include "engine/db.h"
+#include "engine/engine.h"
+#include "engine/session.h"
+#include "protocol/reply_writer.h"
+
+namespace shoal::engine {
+
+class CommandContext {
+ public:
+  CommandContext(Session& session, const CommandSpec& spec, ArgList args,
+                 protocol::ReplyWriter& reply)
+      : session(session), spec(spec), args(args), reply(reply) {}
+
+  Session& session;
+  const CommandSpec& spec;
+  ArgList args;  // args[0] is the command name
+  protocol::ReplyWriter& reply;
+
+  Engine& engine() { return session.engine(); }
+  // The session's current database on the shard that owns `key`.
+  Db& db(std::string_view key) {
+    return engine().shard(engine().ShardOf(key)).db(session.db());
+  }
+  Db& db_on(unsigned shard) { return engine().shard(shard).db(session.db()); }
+  int64_t now_ms() { return engine().clock().NowMs(); }
+  std::string_view arg(size_t i) const { return args[i]; }
+  size_t argc() const { return args.size(); }
+
+  // Replies with an error and counts it (INFO errorstats, failed_calls).
+  void Error(std::string_view message);
+  bool failed() const { return failed_; }
+
+ private:
+  bool failed_ = false;
+};
+
+}  // namespace shoal::engine

@@ -1,0 +1,187 @@
+#include "engine/command_table.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/families.h"
+#include "protocol/strings.h"
+
+namespace shoal::engine {
+namespace {
+
+constexpr uint32_t kW = kWrite, kR = kReadOnly, kD = kDenyOom, kF = kFast, kA = kAdmin;
+constexpr uint32_t kLS = kLoading | kStale;
+
+// name, arity, flags, first key, last key, step, handler, ACL categories, group, summary,
+// since.
+#define ROW(...) CommandSpec{__VA_ARGS__}
+// clang-format off
+CommandSpec kRows[] = {
+  // --- strings ---
+  ROW("get", 2, kR|kF, 1, 1, 1, CmdGet, "@read @string @fast", "string", "Returns the string value of a key.", "1.0.0"),
+  ROW("set", -3, kW|kD, 1, 1, 1, CmdSet, "@write @string @slow", "string", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0"),
+  ROW("setnx", 3, kW|kD|kF, 1, 1, 1, CmdSetNx, "@write @string @fast", "string", "Set the string value of a key only when the key doesn't exist.", "1.0.0"),
+  ROW("setex", 4, kW|kD, 1, 1, 1, CmdSetEx, "@write @string @slow", "string", "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0"),
+  ROW("psetex", 4, kW|kD, 1, 1, 1, CmdPSetEx, "@write @string @slow", "string", "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0"),
+  ROW("getset", 3, kW|kD|kF, 1, 1, 1, CmdGetSet, "@write @string @fast", "string", "Returns the previous string value of a key after setting it to a new value.", "1.0.0"),
+  ROW("getdel", 2, kW|kF, 1, 1, 1, CmdGetDel, "@write @string @fast", "string", "Returns the string value of a key after deleting the key.", "6.2.0"),
+  ROW("getex", -2, kW|kF, 1, 1, 1, CmdGetEx, "@write @string @fast", "string", "Returns the string value of a key after setting its expiration time.", "6.2.0"),
+  ROW("mget", -2, kR|kF, 1, -1, 1, CmdMGet, "@read @string @fast", "string", "Atomically returns the string values of one or more keys.", "1.0.0"),
+  ROW("mset", -3, kW|kD, 1, -1, 2, CmdMSet, "@write @string @slow", "string", "Atomically creates or modifies the string values of one or more keys.", "1.0.1"),
+  ROW("msetnx", -3, kW|kD, 1, -1, 2, CmdMSetNx, "@write @string @slow", "string", "Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1"),
+  ROW("incr", 2, kW|kD|kF, 1, 1, 1, CmdIncr, "@write @string @fast", "string", "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0"),
+  ROW("decr", 2, kW|kD|kF, 1, 1, 1, CmdDecr, "@write @string @fast", "string", "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0"),
+  ROW("incrby", 3, kW|kD|kF, 1, 1, 1, CmdIncrBy, "@write @string @fast", "string", "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0"),
+  ROW("decrby", 3, kW|kD|kF, 1, 1, 1, CmdDecrBy, "@write @string @fast", "string", "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0"),
+  ROW("incrbyfloat", 3, kW|kD|kF, 1, 1, 1, CmdIncrByFloat, "@write @string @fast", "string", "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0"),
+  ROW("append", 3, kW|kD|kF, 1, 1, 1, CmdAppend, "@write @string @fast", "string", "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0"),
+  ROW("strlen", 2, kR|kF, 1, 1, 1, CmdStrLen, "@read @string @fast", "string", "Returns the length of a string value.", "2.2.0"),
+  ROW("getrange", 4, kR, 1, 1, 1, CmdGetRange, "@read @string @slow", "string", "Returns a substring of the string stored at a key.", "2.4.0"),
+  ROW("substr", 4, kR, 1, 1, 1, CmdGetRange, "@read @string @slow", "string", "Returns a substring from a string value.", "1.0.0"),
+  ROW("setrange", 4, kW|kD, 1, 1, 1, CmdSetRange, "@write @string @slow", "string", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0"),
+
+  // --- keys ---
+  ROW("del", -2, kW, 1, -1, 1, CmdDel, "@keyspace @write @slow", "generic", "Deletes one or more keys.", "1.0.0"),
+  ROW("unlink", -2, kW|kF, 1, -1, 1, CmdDel, "@keyspace @write @fast", "generic", "Asynchronously deletes one or more keys.", "4.0.0"),
+  ROW("exists", -2, kR|kF, 1, -1, 1, CmdExists, "@keyspace @read @fast", "generic", "Determines whether one or more keys exist.", "1.0.0"),
+  ROW("type", 2, kR|kF, 1, 1, 1, CmdType, "@keyspace @read @fast", "generic", "Determines the type of value stored at a key.", "1.0.0"),
+  ROW("expire", -3, kW|kF, 1, 1, 1, CmdExpire, "@keyspace @write @fast", "generic", "Sets the expiration time of a key in seconds.", "1.0.0"),
+  ROW("pexpire", -3, kW|kF, 1, 1, 1, CmdPExpire, "@keyspace @write @fast", "generic", "Sets the expiration time of a key in milliseconds.", "2.6.0"),
+  ROW("expireat", -3, kW|kF, 1, 1, 1, CmdExpireAt, "@keyspace @write @fast", "generic", "Sets the expiration time of a key to a Unix timestamp.", "1.2.0"),
+  ROW("pexpireat", -3, kW|kF, 1, 1, 1, CmdPExpireAt, "@keyspace @write @fast", "generic", "Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0"),
+  ROW("ttl", 2, kR|kF, 1, 1, 1, CmdTtl, "@keyspace @read @fast", "generic", "Returns the expiration time in seconds of a key.", "1.0.0"),
+  ROW("pttl", 2, kR|kF, 1, 1, 1, CmdPTtl, "@keyspace @read @fast", "generic", "Returns the expiration time in milliseconds of a key.", "2.6.0"),
+  ROW("expiretime", 2, kR|kF, 1, 1, 1, CmdExpireTime, "@keyspace @read @fast", "generic", "Returns the expiration time of a key as a Unix timestamp.", "7.0.0"),
+  ROW("pexpiretime", 2, kR|kF, 1, 1, 1, CmdPExpireTime, "@keyspace @read @fast", "generic", "Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0"),
+  ROW("persist", 2, kW|kF, 1, 1, 1, CmdPersist, "@keyspace @write @fast", "generic", "Removes the expiration time of a key.", "2.2.0"),
+  ROW("rename", 3, kW, 1, 2, 1, CmdRename, "@keyspace @write @slow", "generic", "Renames a key and overwrites the destination.", "1.0.0"),
+  ROW("renamenx", 3, kW|kF, 1, 2, 1, CmdRenameNx, "@keyspace @write @fast", "generic", "Renames a key only when the target key name doesn't exist.", "1.0.0"),
+  ROW("copy", -3, kW|kD, 1, 2, 1, CmdCopy, "@keyspace @write @slow", "generic", "Copies the value of a key to a new key.", "6.2.0"),
+  ROW("move", 3, kW|kF, 1, 1, 1, CmdMove, "@keyspace @write @fast", "generic", "Moves a key to another database.", "1.0.0"),
+  ROW("keys", 2, kR|kAllShards, 0, 0, 0, CmdKeys, "@keyspace @read @slow @dangerous", "generic", "Returns all key names that match a pattern.", "1.0.0"),
+  ROW("scan", -2, kR|kAllShards, 0, 0, 0, CmdScan, "@keyspace @read @slow", "generic", "Iterates over the key names in the database.", "2.8.0"),
+  ROW("randomkey", 1, kR|kAllShards, 0, 0, 0, CmdRandomKey, "@keyspace @read @slow", "generic", "Returns a random key name from the database.", "1.0.0"),
+  ROW("dbsize", 1, kR|kF|kAllShards, 0, 0, 0, CmdDbSize, "@keyspace @read @fast", "server", "Returns the number of keys in the database.", "1.0.0"),
+  ROW("flushdb", -1, kW|kAllShards, 0, 0, 0, CmdFlushDb, "@keyspace @write @slow @dangerous", "server", "Remove all keys from the current database.", "1.0.0"),
+  ROW("flushall", -1, kW|kAllShards, 0, 0, 0, CmdFlushAll, "@keyspace @write @slow @dangerous", "server", "Removes all keys from all databases.", "1.0.0"),
+  ROW("swapdb", 3, kW|kF|kAllShards, 0, 0, 0, CmdSwapDb, "@keyspace @write @fast @dangerous", "server", "Swaps two Redis databases.", "4.0.0"),
+  ROW("touch", -2, kR|kF, 1, -1, 1, CmdTouch, "@keyspace @read @fast", "generic", "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1"),
+  ROW("object", -2, kContainer, 0, 0, 0, nullptr, "@slow", "generic", "A container for object introspection commands.", "2.2.3"),
+  ROW("object|encoding", 3, kR, 2, 2, 1, CmdObjectEncoding, "@keyspace @read @slow", "generic", "Returns the internal encoding of a Redis object.", "2.2.3"),
+  ROW("object|refcount", 3, kR, 2, 2, 1, CmdObjectRefCount, "@keyspace @read @slow", "generic", "Returns the reference count of a value of a key.", "2.2.3"),
+  ROW("object|idletime", 3, kR, 2, 2, 1, CmdObjectIdleTime, "@keyspace @read @slow", "generic", "Returns the time since the last access to a Redis object.", "2.2.3"),
+  ROW("object|freq", 3, kR, 2, 2, 1, CmdObjectFreq, "@keyspace @read @slow", "generic", "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0"),
+  ROW("object|help", 2, kLS, 0, 0, 0, CmdObjectHelp, "@keyspace @slow", "generic", "Returns helpful text about the different subcommands.", "6.2.0"),
+  ROW("memory", -2, kContainer, 0, 0, 0, nullptr, "@slow", "server", "A container for memory diagnostics commands.", "4.0.0"),
+  ROW("memory|usage", -3, kR, 2, 2, 1, CmdMemoryUsage, "@read @slow", "server", "Estimates the memory usage of a key.", "4.0.0"),
+  ROW("memory|help", 2, kLS, 0, 0, 0, CmdMemoryHelp, "@slow", "server", "Returns helpful text about the different subcommands.", "4.0.0"),
+
+  // --- connection ---
+  ROW("ping", -1, kF, 0, 0, 0, CmdPing, "@fast @connection", "connection", "Returns the server's liveliness response.", "1.0.0"),
+  ROW("echo", 2, kF, 0, 0, 0, CmdEcho, "@fast @connection", "connection", "Returns the given string.", "1.0.0"),
+  ROW("hello", -1, kNoAuth|kF|kLS, 0, 0, 0, CmdHello, "@fast @connection", "connection", "Handshakes with the Redis server.", "6.0.0"),
+  ROW("auth", -2, kNoAuth|kF|kLS, 0, 0, 0, CmdAuth, "@fast @connection", "connection", "Authenticates the connection.", "1.0.0"),
+  ROW("quit", -1, kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdQuit, "@fast @connection", "connection", "Closes the connection.", "1.0.0"),
+  ROW("reset", 1, kNoAuth|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdReset, "@fast @connection", "connection", "Resets the connection.", "6.2.0"),
+  ROW("select", 2, kF|kLS, 0, 0, 0, CmdSelect, "@fast @connection", "connection", "Changes the selected database.", "1.0.0"),
+  ROW("client", -2, kContainer, 0, 0, 0, nullptr, "@slow", "connection", "A container for client connection commands.", "2.4.0"),
+  ROW("client|id", 2, kLS, 0, 0, 0, CmdClientId, "@slow @connection", "connection", "Returns the unique client ID of the connection.", "5.0.0"),
+  ROW("client|setname", 3, kLS, 0, 0, 0, CmdClientSetName, "@slow @connection", "connection", "Sets the connection name.", "2.6.9"),
+  ROW("client|getname", 2, kLS, 0, 0, 0, CmdClientGetName, "@slow @connection", "connection", "Returns the name of the connection.", "2.6.9"),
+  ROW("client|list", -2, kA|kLS, 0, 0, 0, CmdClientList, "@admin @slow @dangerous @connection", "connection", "Lists open connections.", "2.4.0"),
+  ROW("client|info", 2, kLS, 0, 0, 0, CmdClientInfo, "@slow @connection", "connection", "Returns information about the connection.", "6.2.0"),
+  ROW("client|kill", -3, kA|kLS, 0, 0, 0, CmdClientKill, "@admin @slow @dangerous @connection", "connection", "Terminates open connections.", "2.4.0"),
+  ROW("client|setinfo", 4, kLS, 0, 0, 0, CmdClientSetInfo, "@slow @connection", "connection", "Sets information specific to the client or connection.", "7.2.0"),
+  ROW("client|reply", 3, kLS, 0, 0, 0, CmdClientReply, "@slow @connection", "connection", "Instructs the server whether to reply to commands.", "3.2.0"),
+  ROW("client|no-evict", 3, kA|kLS, 0, 0, 0, CmdClientNoEvict, "@admin @slow @dangerous @connection", "connection", "Sets the client eviction mode of the connection.", "7.0.0"),
+  ROW("client|help", 2, kLS, 0, 0, 0, CmdClientHelp, "@slow @connection", "connection", "Returns helpful text about the different subcommands.", "5.0.0"),
+
+  // --- server ---
+  ROW("command", -1, kContainer|kLS, 0, 0, 0, CmdCommand, "@slow @connection", "server", "Returns detailed information about all commands.", "2.8.13"),
+  ROW("command|count", 2, kLS, 0, 0, 0, CmdCommandCount, "@slow @connection", "server", "Returns a count of commands.", "2.8.13"),
+  ROW("command|info", -2, kLS, 0, 0, 0, CmdCommandInfo, "@slow @connection", "server", "Returns information about one, multiple or all commands.", "2.8.13"),
+  ROW("command|docs", -2, kLS, 0, 0, 0, CmdCommandDocs, "@slow @connection", "server", "Returns documentary information about one, multiple or all commands.", "7.0.0"),
+  ROW("command|list", -2, kLS, 0, 0, 0, CmdCommandList, "@slow @connection", "server", "Returns a list of command names.", "7.0.0"),
+  ROW("command|getkeys", -3, kLS, 0, 0, 0, CmdCommandGetKeys, "@slow @connection", "server", "Extracts the key names from an arbitrary command.", "2.8.13"),
+  ROW("command|help", 2, kLS, 0, 0, 0, CmdCommandHelp, "@slow @connection", "server", "Returns helpful text about the different subcommands.", "5.0.0"),
+  ROW("info", -1, kLS, 0, 0, 0, CmdInfo, "@slow @dangerous", "server", "Returns information and statistics about the server.", "1.0.0"),
+  ROW("config", -2, kContainer, 0, 0, 0, nullptr, "@slow", "server", "A container for server configuration commands.", "2.0.0"),
+  ROW("config|get", -3, kA|kLS|kNoScript, 0, 0, 0, CmdConfigGet, "@admin @slow @dangerous", "server", "Returns the effective values of configuration parameters.", "2.0.0"),
+  ROW("config|set", -4, kA|kLS|kNoScript, 0, 0, 0, CmdConfigSet, "@admin @slow @dangerous", "server", "Sets configuration parameters in-flight.", "2.0.0"),
+  ROW("config|resetstat", 2, kA|kLS|kNoScript, 0, 0, 0, CmdConfigResetStat, "@admin @slow @dangerous", "server", "Resets the server's statistics.", "2.0.0"),
+  ROW("config|rewrite", 2, kA|kLS|kNoScript, 0, 0, 0, CmdConfigRewrite, "@admin @slow @dangerous", "server", "Persists the effective configuration to file.", "2.8.0"),
+  ROW("config|help", 2, kLS, 0, 0, 0, CmdConfigHelp, "@slow", "server", "Returns helpful text about the different subcommands.", "5.0.0"),
+  ROW("time", 1, kLS|kF, 0, 0, 0, CmdTime, "@fast", "server", "Returns the server time.", "2.6.0"),
+  ROW("lastsave", 1, kLS|kF, 0, 0, 0, CmdLastSave, "@fast @dangerous", "server", "Returns the Unix timestamp of the last successful save to disk.", "1.0.0"),
+  ROW("debug", -2, kA|kNoScript|kLS, 0, 0, 0, CmdDebug, "@admin @slow @dangerous", "server", "A container for debugging commands.", "1.0.0"),
+  ROW("shutdown", -1, kA|kNoScript|kLS|kAllowBusy, 0, 0, 0, CmdShutdown, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0"),
+};
+// clang-format on
+#undef ROW
+
+struct Index {
+  absl::flat_hash_map<std::string, const CommandSpec*> by_name;
+  Index() {
+    for (size_t i = 0; i < std::size(kRows); ++i) {
+      kRows[i].id = static_cast<uint16_t>(i);
+      by_name[std::string(kRows[i].name)] = &kRows[i];
+    }
+  }
+};
+
+const Index& GetIndex() {
+  static const Index index;
+  return index;
+}
+
+}  // namespace
+
+CommandTable::CommandTable() { GetIndex(); }
+
+const CommandTable& CommandTable::Get() {
+  static const CommandTable table;
+  return table;
+}
+
+absl::Span<const CommandSpec> CommandTable::all() const {
+  return absl::Span<const CommandSpec>(kRows, std::size(kRows));
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  char buf[64];
+  if (name.size() > sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = AsciiLower(name[i]);
+  const auto& map = GetIndex().by_name;
+  auto it = map.find(absl::string_view(buf, name.size()));
+  return it == map.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandTable::FindSub(const CommandSpec& container, std::string_view sub) const {
+  if (sub.size() > 48) return nullptr;
+  return Find(StrCat(container.name, "|", sub));
+}
+
+std::vector<const CommandSpec*> CommandTable::Subcommands(const CommandSpec& container) const {
+  std::vector<const CommandSpec*> subs;
+  std::string prefix = StrCat(container.name, "|");
+  for (const CommandSpec& spec : all()) {
+    if (spec.name.substr(0, prefix.size()) == prefix) subs.push_back(&spec);
+  }
+  return subs;
+}
+
+bool ArityOk(const CommandSpec& spec, size_t argc) {
+  int n = static_cast<int>(argc);
+  return spec.arity >= 0 ? n == spec.arity : n >= -spec.arity;
+}
+
+void CollectKeys(const CommandSpec& spec, ArgList args, KeyList* keys) {
+  if (spec.keys_fn != nullptr) {
+    spec.keys_fn(args, keys);
+    return;
+  }
+  if (spec.first_key <= 0) return;
+  int argc = static_cast<int>(args.size());
+  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  for (int i = spec.first_key; i <= last && i < argc; i += spec.step) keys->push_back(args[i]);
+}
+
+}  // namespace shoal::engine

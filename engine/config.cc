@@ -1,0 +1,197 @@
+#include "engine/config.h"
+
+#include <algorithm>
+
+#include "protocol/strings.h"
+#include "engine/glob.h"
+
+namespace shoal::engine {
+
+Config::Config() {
+  using K = Kind;
+  auto add = [&](std::string name, K kind, std::string value, bool mut, int64_t min = INT64_MIN,
+                 int64_t max = INT64_MAX, std::vector<std::string> choices = {}) {
+    Add(Param{std::move(name), kind, std::move(value), mut, min, max, std::move(choices)});
+  };
+  add("port", K::kInt, "6379", false, 0, 65535);
+  add("bind", K::kString, "127.0.0.1", false);
+  add("threads", K::kInt, "0", false, 0, 1024);
+  add("databases", K::kInt, "16", false, 1, 1 << 20);
+  add("timeout", K::kInt, "0", true, 0, INT32_MAX);
+  add("tcp-keepalive", K::kInt, "300", true, 0, INT32_MAX);
+  add("maxclients", K::kInt, "10000", true, 1, INT32_MAX);
+  add("requirepass", K::kString, "", true);
+  add("maxmemory", K::kMemory, "0", true, 0);
+  add("maxmemory-policy", K::kEnum, "noeviction", true, 0, 0,
+      {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+       "allkeys-lfu", "allkeys-random", "noeviction"});
+  add("maxmemory-samples", K::kInt, "5", true, 1, 64);
+  add("appendonly", K::kBool, "no", true);
+  add("appendfsync", K::kEnum, "everysec", true, 0, 0, {"always", "everysec", "no"});
+  add("appendfilename", K::kString, "appendonly.aof", false);
+  add("dir", K::kString, ".", true);
+  add("dbfilename", K::kString, "dump.rdb", true);
+  add("save", K::kString, "", true);
+  add("protected-mode", K::kBool, "yes", true);
+  add("proto-max-bulk-len", K::kMemory, "536870912", true, 1024 * 1024);
+  add("client-query-buffer-limit", K::kMemory, "1073741824", true, 1024 * 1024);
+  add("hz", K::kInt, "10", true, 1, 500);
+  add("loglevel", K::kEnum, "notice", true, 0, 0, {"debug", "verbose", "notice", "warning", "nothing"});
+  add("logfile", K::kString, "", false);
+  add("daemonize", K::kBool, "no", false);
+  add("pidfile", K::kString, "", false);
+  add("busy-reply-threshold", K::kInt, "5000", true, 0);
+  add("lua-time-limit", K::kInt, "5000", true, 0);
+  add("notify-keyspace-events", K::kString, "", true);
+  add("hash-max-listpack-entries", K::kInt, "128", true, 0);
+  add("hash-max-listpack-value", K::kInt, "64", true, 0);
+  add("zset-max-listpack-entries", K::kInt, "128", true, 0);
+  add("zset-max-listpack-value", K::kInt, "64", true, 0);
+  add("list-max-listpack-size", K::kInt, "-2", true, -5);
+  add("set-max-intset-entries", K::kInt, "512", true, 0);
+  add("set-max-listpack-entries", K::kInt, "128", true, 0);
+  add("set-max-listpack-value", K::kInt, "64", true, 0);
+  add("slowlog-log-slower-than", K::kInt, "10000", true);
+  add("slowlog-max-len", K::kInt, "128", true, 0);
+  add("lfu-log-factor", K::kInt, "10", true, 0);
+  add("lfu-decay-time", K::kInt, "1", true, 0);
+  add("active-expire", K::kBool, "yes", true);
+}
+
+void Config::Add(Param p) {
+  std::string name = p.name;
+  params_[name] = std::move(p);
+}
+
+std::optional<int64_t> Config::ParseMemory(std::string_view text) {
+  std::string t = ToLower(text);
+  int64_t mul = 1;
+  struct Unit {
+    const char* suffix;
+    int64_t mul;
+  };
+  static const Unit units[] = {{"gb", 1LL << 30}, {"mb", 1LL << 20}, {"kb", 1LL << 10},
+                               {"g", 1000LL * 1000 * 1000}, {"m", 1000LL * 1000}, {"k", 1000},
+                               {"b", 1}};
+  for (const Unit& u : units) {
+    std::string_view s(u.suffix);
+    if (t.size() > s.size() && t.compare(t.size() - s.size(), s.size(), s) == 0) {
+      mul = u.mul;
+      t.resize(t.size() - s.size());
+      break;
+    }
+  }
+  int64_t v;
+  if (t.empty() || !SimpleAtoi(t, &v) || v < 0) return std::nullopt;
+  if (v > INT64_MAX / mul) return std::nullopt;
+  return v * mul;
+}
+
+std::string Config::Validate(const Param& p, std::string_view value, std::string* canonical) const {
+  switch (p.kind) {
+    case Kind::kString:
+      *canonical = std::string(value);
+      return "";
+    case Kind::kBool: {
+      std::string v = ToLower(value);
+      if (v != "yes" && v != "no") return "argument must be 'yes' or 'no'";
+      *canonical = v;
+      return "";
+    }
+    case Kind::kEnum: {
+      std::string v = ToLower(value);
+      if (std::find(p.choices.begin(), p.choices.end(), v) == p.choices.end()) {
+        return "argument(s) must be one of the following: " + StrJoin(p.choices, ", ");
+      }
+      *canonical = v;
+      return "";
+    }
+    case Kind::kInt:
+    case Kind::kMemory: {
+      std::optional<int64_t> v;
+      int64_t n;
+      if (p.kind == Kind::kMemory) {
+        v = ParseMemory(value);
+      } else if (SimpleAtoi(value, &n)) {
+        v = n;
+      }
+      if (!v) return "argument couldn't be parsed into an integer";
+      if (*v < p.min || *v > p.max) {
+        return StrCat("argument must be between ", p.min, " and ", p.max, " inclusive");
+      }
+      *canonical = StrCat(*v);
+      return "";
+    }
+  }
+  return "";
+}
+
+std::string Config::Set(std::string_view name, std::string_view value, bool startup) {
+  std::string key = ToLower(name);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = params_.find(key);
+    if (it == params_.end()) return "Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'";
+    if (!startup && !it->second.mutable_at_runtime) {
+      return "CONFIG SET failed (possibly related to argument '" + key +
+             "') - can't set immutable config";
+    }
+    std::string canonical;
+    std::string err = Validate(it->second, value, &canonical);
+    if (!err.empty()) {
+      return "CONFIG SET failed (possibly related to argument '" + key + "') - " + err;
+    }
+    it->second.value = canonical;
+  }
+  std::vector<std::function<void(const std::string&)>> listeners;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    listeners = listeners_;
+  }
+  for (auto& fn : listeners) fn(key);
+  return "";
+}
+
+std::optional<std::string> Config::Get(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = params_.find(ToLower(name));
+  if (it == params_.end()) return std::nullopt;
+  return it->second.value;
+}
+
+bool Config::Has(std::string_view name) const { return Get(name).has_value(); }
+
+bool Config::IsMutable(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = params_.find(ToLower(name));
+  return it != params_.end() && it->second.mutable_at_runtime;
+}
+
+std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view pattern) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [name, p] : params_) {
+    if (GlobMatch(pattern, name, /*nocase=*/true)) out.emplace_back(name, p.value);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int64_t Config::GetInt(std::string_view name) const {
+  std::optional<std::string> v = Get(name);
+  if (!v) return 0;
+  if (*v == "yes") return 1;
+  if (*v == "no") return 0;
+  int64_t n = 0;
+  (void)SimpleAtoi(*v, &n);
+  return n;
+}
+
+std::string Config::GetString(std::string_view name) const { return Get(name).value_or(""); }
+
+void Config::OnChange(std::function<void(const std::string&)> fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listeners_.push_back(std::move(fn));
+}
+
+}  // namespace shoal::engine

@@ -1,0 +1,66 @@
+// Config: the server's settings by Redis directive name, for the config file, the
+// `--name value` flags, and CONFIG GET / SET / RESETSTAT.
+//
+// Each parameter has a kind that validates values the way Redis does (integers, memory
+// sizes with k/kb/m/mb/g/gb units, yes/no booleans, enums) and says whether CONFIG SET
+// may change it while running. Values are kept as their canonical text (memory sizes as
+// plain bytes, as Redis's CONFIG GET shows them). Thread-safe; reads take a mutex, so
+// hot paths should copy what they need.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace shoal::engine {
+
+class Config {
+ public:
+  enum class Kind { kString, kInt, kMemory, kBool, kEnum };
+  struct Param {
+    std::string name;
+    Kind kind;
+    std::string value;
+    bool mutable_at_runtime;
+    int64_t min = INT64_MIN, max = INT64_MAX;  // kInt, kMemory
+    std::vector<std::string> choices;          // kEnum
+  };
+
+  Config();
+
+  // Sets `name` (case-insensitive) to `value`. Returns "" on success, else Redis's error
+  // text without the "ERR " ("Unknown option or number of arguments for CONFIG SET -
+  // 'x'" style texts are built by the caller). `startup` allows immutable parameters.
+  std::string Set(std::string_view name, std::string_view value, bool startup);
+  std::optional<std::string> Get(std::string_view name) const;
+  // Parameters whose name matches the glob, as (name, value), sorted by name.
+  std::vector<std::pair<std::string, std::string>> Match(std::string_view pattern) const;
+  bool Has(std::string_view name) const;
+  bool IsMutable(std::string_view name) const;
+
+  int64_t GetInt(std::string_view name) const;  // kInt, kMemory, kBool (1/0)
+  std::string GetString(std::string_view name) const;
+
+  // Called after a successful Set (from any thread) with the name that changed.
+  void OnChange(std::function<void(const std::string&)> fn);
+
+  // Parses a memory size: "100", "1k" (1000), "1kb" (1024), "1mb", "2gb", ...
+  static std::optional<int64_t> ParseMemory(std::string_view text);
+
+ private:
+  void Add(Param p);
+  std::string Validate(const Param& p, std::string_view value, std::string* canonical) const;
+
+  mutable std::mutex mu_;
+  absl::flat_hash_map<std::string, Param> params_;
+  std::vector<std::function<void(const std::string&)>> listeners_;
+};
+
+}  // namespace shoal::engine

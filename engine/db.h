@@ -1,0 +1,109 @@
+// Db: one database (of 16 by default) on one shard: the keys this shard owns in it.
+//
+// Keys live in a ds::KeyTable; a key with a TTL carries its absolute expiry time (unix
+// ms) in its node. Expiry is lazy (every lookup through Find drops an expired key) and
+// active: the shard's timing wheel holds one entry per key with a TTL and deletes the key
+// when it falls due, so expired keys are freed promptly instead of being found by sampling.
+//
+// Wheel bookkeeping: the node's aux word records the deadline of the wheel entry that
+// speaks for the key ("armed"). Extending a TTL keeps the armed entry; when it fires early
+// it re-arms at the key's current expiry. Shortening a TTL arms a new, earlier entry. An
+// entry whose deadline differs from the node's aux is stale and does nothing, so a TTL
+// that was reset never acts on the new value, and a key keeps about one entry.
+//
+// Every write goes through a method here, so that writes are seen in one place (WATCH,
+// blocked clients and keyspace notifications hook into NotifyWrite).
+//
+// Thread: a Db belongs to its shard's thread; another thread may use it only while the
+// shard is parked for that thread's transaction.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engine/ds/key_table.h"
+#include "engine/object.h"
+
+namespace shoal::engine {
+
+class Shard;
+using ds::KeyNode;
+
+// Passed as expire_at: keep whatever TTL the key has.
+inline constexpr int64_t kKeepTtl = -1;
+
+class Db {
+ public:
+  Db(Shard* shard, int index);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  int index() const { return index_; }
+  void set_index(int index) { index_ = index; }
+  Shard& shard() { return *shard_; }
+  int64_t now_ms() const;
+
+  // --- Reads --------------------------------------------------------------------------
+  // The live node of `key`, or null. Drops the key if it has expired.
+  KeyNode* Find(std::string_view key);
+  // Like Find, but null with *wrong_type = true when the key holds another type.
+  KeyNode* FindOfType(std::string_view key, ObjType type, bool* wrong_type);
+  bool IsExpired(const KeyNode* node) const;
+
+  static ObjType TypeOf(const KeyNode* node) { return static_cast<ObjType>(node->type()); }
+  static std::string_view StringOf(const KeyNode* node) { return node->value(); }
+  static Object* ObjectOf(const KeyNode* node);
+  // Absolute expiry in unix ms, or 0 when the key has no TTL.
+  static int64_t ExpireAt(const KeyNode* node) {
+    return node->has_expiry() ? node->expire_at() : 0;
+  }
+
+  size_t size() const { return table_.size(); }
+  size_t expires_count() const { return expires_; }
+  ds::KeyTable& table() { return table_; }
+  const ds::KeyTable& table() const { return table_; }
+  // Bytes held by keys and values in this database.
+  size_t MemoryUsage() const;
+
+  // --- Writes -------------------------------------------------------------------------
+  // Stores a string under `key`. `node` is the key's current live node or null. expire_at
+  // is an absolute time, 0 for no TTL, or kKeepTtl. Returns the key's node.
+  KeyNode* SetString(std::string_view key, KeyNode* node, std::string_view value,
+                     int64_t expire_at);
+  // Changes a string's length in place, keeping its leading bytes; the caller then writes
+  // through node->mutable_value() and calls NotifyWrite. Returns the (maybe moved) node.
+  KeyNode* ResizeString(KeyNode* node, size_t len);
+  // Stores an object under a key that is absent.
+  KeyNode* AddObject(std::string_view key, std::unique_ptr<Object> object, int64_t expire_at = 0);
+  // Sets (expire_at > 0) or removes (0) the key's TTL. Returns the (maybe moved) node.
+  KeyNode* SetExpire(KeyNode* node, int64_t expire_at);
+  void Delete(KeyNode* node);
+  bool Delete(std::string_view key);  // false when absent
+  // Removes every key (FLUSHDB). Returns how many were removed.
+  size_t Clear();
+  // Takes a live node out of this database, to Attach it to another (RENAME, MOVE).
+  KeyNode* Detach(KeyNode* node);
+  // Adds a detached node; its key must be absent here.
+  KeyNode* Attach(KeyNode* node);
+  // Swaps contents with another database of the same shard (SWAPDB).
+  void Swap(Db& other);
+  // Call after changing a value in place; the write methods above call it themselves.
+  void NotifyWrite(std::string_view key);
+
+  // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
+  void OnWheelEntry(std::string_view key, int64_t deadline);
+
+ private:
+  void Arm(KeyNode* node);
+  void Forget(KeyNode* node);  // bookkeeping before a node leaves this Db
+
+  Shard* shard_;
+  int index_;
+  ds::KeyTable table_;
+  size_t expires_ = 0;
+};
+
+}  // namespace shoal::engine

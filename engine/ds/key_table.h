@@ -1,0 +1,311 @@
+// KeyTable: a shard's keyspace for one database, built for few bytes per key.
+//
+// Every key is one KeyNode: a single allocation holding the chain link, the key bytes, the
+// value bytes and, only when the key has a TTL, two 64-bit expiry words. The table is an
+// array of chain heads (separate chaining, load factor at most 1, doubled when exceeded,
+// halved below 1/8, never below 4 buckets once allocated). For a 14-byte key with a
+// 16-byte value a node is 40 bytes and the array adds about 8, where a Redis dictEntry +
+// robj + two sds strings take about 100.
+//
+// Node layout (all little-endian, packed; nodes come from plain malloc/free):
+//   word 0      : next pointer in the low 48 bits (x86-64 user-space addresses fit; every
+//                 allocation is checked), the next byte (bits 48..55) is a free "user"
+//                 byte (for eviction counters later), the top byte is (type << 4 | flags).
+//   [16 bytes]  : present only when has_expiry(): expire_at (ms), then an aux word that the
+//                 engine uses to track its timing-wheel entry.
+//   LEB128 varint key length, LEB128 varint value length, key bytes, value bytes.
+//
+// The bucket of a key is the top bits of XXH3_64bits(key). The shard of a key is taken
+// from the low bits of the same hash (modulo), so the two stay independent. Because
+// buckets split in place when the table doubles (bucket i becomes 2i and 2i+1), a scan
+// that walks hash prefixes in increasing order returns every key that is present for the
+// whole scan at least once, across any number of resizes (a key may come twice when the
+// table halves during the scan).
+//
+// A resize rehashes every node at once (O(size) with one XXH3 per key, about 20 ms per
+// million keys). An incremental rehash, as Redis does, is left for later; nodes never move
+// during a resize, so KeyNode pointers stay valid across Insert/Erase of other keys.
+// Only Reset, ResizeValue and SetHasExpiry may move a node (they return the new pointer).
+//
+// Not thread-safe: a table belongs to one shard thread. The table never looks inside
+// values; a value that owns memory (an object pointer) is released by the disposer the
+// owner installs, which the table calls before it frees such a node (Erase, Clear, dtor).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace shoal::ds {
+
+namespace key_table_internal {
+
+inline uint64_t LoadWord(const void* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void StoreWord(void* p, uint64_t v) { std::memcpy(p, &v, sizeof v); }
+
+inline size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+inline char* EncodeVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+inline const char* DecodeVarint(const char* p, uint64_t* out) {
+  uint8_t b = static_cast<uint8_t>(*p++);
+  if (b < 0x80) {
+    *out = b;
+    return p;
+  }
+  uint64_t v = b & 0x7f;
+  for (int shift = 7;; shift += 7) {
+    b = static_cast<uint8_t>(*p++);
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) break;
+  }
+  *out = v;
+  return p;
+}
+
+}  // namespace key_table_internal
+
+class KeyNode {
+ public:
+  KeyNode() = delete;
+  std::string_view key() const;
+  std::string_view value() const;
+  char* mutable_value();               // value().size() writable bytes
+  uint8_t type() const;                // 0..15, opaque to the table
+  uint8_t flags() const;               // 0..15: bit 0 is has_expiry; bits 1..3 are the owner's
+  void set_user_flags(uint8_t bits);   // sets bits 1..3 (bits & 0xE), keeps bit 0
+  uint8_t user_byte() const;
+  void set_user_byte(uint8_t b);
+  bool has_expiry() const { return flags() & 1; }
+  int64_t expire_at() const;           // only when has_expiry()
+  void set_expire_at(int64_t ms);      // only when has_expiry()
+  int64_t aux() const;                 // only when has_expiry()
+  void set_aux(int64_t v);             // only when has_expiry()
+  size_t AllocatedSize() const;        // bytes of this node's allocation
+
+ private:
+  friend class KeyTable;
+  // Node memory is raw; see the layout above. Only KeyTable creates and frees nodes.
+  static constexpr int kPointerBits = 48;
+  static constexpr uint64_t kPointerMask = (uint64_t{1} << kPointerBits) - 1;
+  static constexpr int kUserShift = 48;
+  static constexpr int kTagShift = 56;  // type << 4 | flags
+  static constexpr uint8_t kExpiryFlag = 1;
+  static constexpr size_t kLinkSize = 8;
+  static constexpr size_t kExpirySize = 16;
+
+  const char* base() const { return reinterpret_cast<const char*>(this); }
+  char* base() { return reinterpret_cast<char*>(this); }
+  uint64_t word() const { return key_table_internal::LoadWord(base()); }
+  void set_word(uint64_t w) { key_table_internal::StoreWord(base(), w); }
+  KeyNode* next() const { return reinterpret_cast<KeyNode*>(word() & kPointerMask); }
+  void set_next(KeyNode* n) {
+    set_word((word() & ~kPointerMask) | reinterpret_cast<uintptr_t>(n));
+  }
+  uint8_t tag() const { return static_cast<uint8_t>(word() >> kTagShift); }
+  void set_tag(uint8_t t) {
+    set_word((word() & ~(uint64_t{0xff} << kTagShift)) | (uint64_t{t} << kTagShift));
+  }
+  size_t lengths_offset() const { return has_expiry() ? kLinkSize + kExpirySize : kLinkSize; }
+  // Decodes both lengths; returns a pointer to the key bytes (the value follows them).
+  const char* DecodeLengths(size_t* key_len, size_t* value_len) const {
+    uint64_t k, v;
+    const char* p = key_table_internal::DecodeVarint(base() + lengths_offset(), &k);
+    p = key_table_internal::DecodeVarint(p, &v);
+    *key_len = k;
+    *value_len = v;
+    return p;
+  }
+};
+
+inline std::string_view KeyNode::key() const {
+  size_t klen, vlen;
+  const char* p = DecodeLengths(&klen, &vlen);
+  return {p, klen};
+}
+inline std::string_view KeyNode::value() const {
+  size_t klen, vlen;
+  const char* p = DecodeLengths(&klen, &vlen);
+  return {p + klen, vlen};
+}
+inline char* KeyNode::mutable_value() { return const_cast<char*>(value().data()); }
+inline uint8_t KeyNode::type() const { return tag() >> 4; }
+inline uint8_t KeyNode::flags() const { return tag() & 0xf; }
+inline void KeyNode::set_user_flags(uint8_t bits) {
+  set_tag(static_cast<uint8_t>((tag() & 0xf1) | (bits & 0xe)));
+}
+inline uint8_t KeyNode::user_byte() const { return static_cast<uint8_t>(word() >> kUserShift); }
+inline void KeyNode::set_user_byte(uint8_t b) {
+  set_word((word() & ~(uint64_t{0xff} << kUserShift)) | (uint64_t{b} << kUserShift));
+}
+inline int64_t KeyNode::expire_at() const {
+  return static_cast<int64_t>(key_table_internal::LoadWord(base() + kLinkSize));
+}
+inline void KeyNode::set_expire_at(int64_t ms) {
+  key_table_internal::StoreWord(base() + kLinkSize, static_cast<uint64_t>(ms));
+}
+inline int64_t KeyNode::aux() const {
+  return static_cast<int64_t>(key_table_internal::LoadWord(base() + kLinkSize + 8));
+}
+inline void KeyNode::set_aux(int64_t v) {
+  key_table_internal::StoreWord(base() + kLinkSize + 8, static_cast<uint64_t>(v));
+}
+inline size_t KeyNode::AllocatedSize() const {
+  size_t klen, vlen;
+  const char* p = DecodeLengths(&klen, &vlen);
+  return static_cast<size_t>(p - base()) + klen + vlen;
+}
+
+class KeyTable {
+ public:
+  using Disposer = void (*)(KeyNode* node);
+
+  KeyTable();
+  ~KeyTable();
+  KeyTable(const KeyTable&) = delete;
+  KeyTable& operator=(const KeyTable&) = delete;
+  KeyTable(KeyTable&& other) noexcept;
+  KeyTable& operator=(KeyTable&& other) noexcept;
+
+  void set_disposer(Disposer d) { disposer_ = d; }
+
+  static uint64_t Hash(std::string_view key);  // XXH3_64bits
+
+  size_t size() const { return size_; }
+  size_t bucket_count() const;  // 0 until the first insert and after Clear
+  // Bytes held by the table itself (bucket array) plus every node's allocation (the sizes
+  // requested from malloc, without the allocator's rounding).
+  size_t MemoryUsage() const;
+
+  KeyNode* Find(std::string_view key) const;
+  // Inserts a node for a key that must not be present. Value bytes are copied; a null
+  // value.data() with a size leaves the bytes uninitialised for the caller to fill.
+  // Expiry words start at 0; user flags and user byte start at 0. Never moves other nodes.
+  KeyNode* Insert(std::string_view key, uint8_t type, std::string_view value, bool with_expiry);
+  // Replaces the node's type and value (and whether it has the expiry words; a node that
+  // keeps them keeps their values). May move the node: use the returned pointer. The old
+  // value is NOT passed to the disposer: the caller has already dealt with it. The user
+  // flags (bits 1..3) and the user byte are kept. `value` may point into the node itself.
+  // A null value.data() with a size leaves the value bytes unspecified.
+  KeyNode* Reset(KeyNode* node, uint8_t type, std::string_view value, bool with_expiry);
+  // Changes the value length, keeping min(old, new) leading bytes; may move the node.
+  // Type, flags, user byte and expiry words are kept.
+  KeyNode* ResizeValue(KeyNode* node, size_t new_len);
+  // Adds or removes the expiry words; may move the node. Added words start at 0.
+  // Type, user flags, user byte and value are kept.
+  KeyNode* SetHasExpiry(KeyNode* node, bool with_expiry);
+  // Unlinks and frees the node, calling the disposer first.
+  void Erase(KeyNode* node);
+  // Unlinks the node without freeing it, so that another table can Attach it.
+  void Detach(KeyNode* node);
+  // Links a detached node (its key must not be present in this table).
+  void Attach(KeyNode* node);
+  // Frees a detached node (disposer first).
+  void FreeDetached(KeyNode* node);
+  // Removes everything (disposer for each node) and frees the bucket array.
+  void Clear();
+
+  // Visits the bucket(s) at `cursor` and returns the next cursor; 0 means the scan is
+  // complete. Cursors are positions in a 40-bit hash-prefix space, so they stay
+  // meaningful when the table resizes between calls. Visits at least `min_visits` nodes
+  // unless the scan ends first (always at least one bucket). visit(KeyNode*) must not
+  // modify the table (no Insert/Erase/Reset...): collect what to change and do it after.
+  template <typename Fn>
+  uint64_t Scan(uint64_t cursor, size_t min_visits, Fn&& visit);
+
+  // A uniformly chosen bucket's random node; nullptr when empty. `rnd` is any 64-bit
+  // random number source value; call with fresh randomness each time.
+  KeyNode* RandomNode(uint64_t rnd) const;
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) const;  // fn(KeyNode*) for every node; fn must not modify the table
+
+ private:
+  static constexpr int kCursorBits = 40;
+  static constexpr uint64_t kCursorMask = (uint64_t{1} << kCursorBits) - 1;
+
+  // Where a node is linked from: a bucket slot, or the previous node of its chain.
+  struct Link {
+    KeyNode** bucket;
+    KeyNode* prev;
+  };
+
+  size_t BucketOf(uint64_t hash) const { return static_cast<size_t>(hash >> (64 - bits_)); }
+  // Links a node that is in no table and counts it; may grow the table.
+  void LinkNew(KeyNode* node, uint64_t hash);
+  Link FindLink(const KeyNode* node) const;
+  static void SetLink(Link link, KeyNode* target);
+  // Unlinks a node and uncounts it; does not resize.
+  void Unlink(KeyNode* node);
+  void MaybeShrink();
+  // Moves every node into a new array of 1 << new_bits buckets; false (and no change)
+  // when the array cannot be allocated.
+  bool Rehash(uint32_t new_bits);
+  // Grows or shrinks a linked node's value in place or with realloc; the varint of the
+  // value length must keep its size.
+  KeyNode* ReallocValue(KeyNode* node, size_t new_len);
+  // Builds a new node with old's key, link word and user bits, the given type and expiry
+  // presence, and a value of new_len bytes whose first copy_len come from src (which may
+  // point into old); links it in old's place and frees old.
+  KeyNode* Rebuild(KeyNode* old, uint8_t type, bool with_expiry, size_t new_len,
+                   const char* src, size_t copy_len);
+
+  KeyNode** buckets_ = nullptr;
+  uint32_t bits_ = 0;    // bucket count is 1 << bits_ when buckets_ is set
+  size_t size_ = 0;
+  size_t node_bytes_ = 0;
+  Disposer disposer_ = nullptr;
+};
+
+template <typename Fn>
+uint64_t KeyTable::Scan(uint64_t cursor, size_t min_visits, Fn&& visit) {
+  if (buckets_ == nullptr) return 0;
+  const int shift = kCursorBits - static_cast<int>(bits_);
+  const size_t count = size_t{1} << bits_;
+  size_t b = static_cast<size_t>((cursor & kCursorMask) >> shift);
+  size_t visited = 0;
+  do {
+    for (KeyNode* node = buckets_[b]; node != nullptr;) {
+      KeyNode* next = node->next();
+      visit(node);
+      ++visited;
+      node = next;
+    }
+    ++b;
+  } while (visited < min_visits && b < count);
+  return b < count ? static_cast<uint64_t>(b) << shift : 0;
+}
+
+template <typename Fn>
+void KeyTable::ForEach(Fn&& fn) const {
+  if (buckets_ == nullptr) return;
+  const size_t count = size_t{1} << bits_;
+  for (size_t b = 0; b < count; ++b) {
+    for (KeyNode* node = buckets_[b]; node != nullptr;) {
+      KeyNode* next = node->next();
+      fn(node);
+      node = next;
+    }
+  }
+}
+
+}  // namespace shoal::ds

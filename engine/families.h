@@ -1,0 +1,51 @@
+// The handlers of every command family, for the command table. Each family's file
+// (string_family.cc, generic_family.cc, ...) defines its handlers; the table in
+// command_table.cc is the only place that lists them.
+#pragma once
+
+namespace shoal::engine {
+
+class CommandContext;
+#define SHOAL_HANDLER(name) void name(CommandContext& ctx)
+
+// string_family.cc
+SHOAL_HANDLER(CmdGet); SHOAL_HANDLER(CmdSet); SHOAL_HANDLER(CmdSetNx); SHOAL_HANDLER(CmdSetEx);
+SHOAL_HANDLER(CmdPSetEx); SHOAL_HANDLER(CmdGetSet); SHOAL_HANDLER(CmdGetDel);
+SHOAL_HANDLER(CmdGetEx); SHOAL_HANDLER(CmdMGet); SHOAL_HANDLER(CmdMSet);
+SHOAL_HANDLER(CmdMSetNx); SHOAL_HANDLER(CmdIncr); SHOAL_HANDLER(CmdDecr);
+SHOAL_HANDLER(CmdIncrBy); SHOAL_HANDLER(CmdDecrBy); SHOAL_HANDLER(CmdIncrByFloat);
+SHOAL_HANDLER(CmdAppend); SHOAL_HANDLER(CmdStrLen); SHOAL_HANDLER(CmdGetRange);
+SHOAL_HANDLER(CmdSetRange);
+
+// generic_family.cc (keys and keyspaces)
+SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);
+SHOAL_HANDLER(CmdExpire); SHOAL_HANDLER(CmdPExpire); SHOAL_HANDLER(CmdExpireAt);
+SHOAL_HANDLER(CmdPExpireAt); SHOAL_HANDLER(CmdTtl); SHOAL_HANDLER(CmdPTtl);
+SHOAL_HANDLER(CmdExpireTime); SHOAL_HANDLER(CmdPExpireTime); SHOAL_HANDLER(CmdPersist);
+SHOAL_HANDLER(CmdRename); SHOAL_HANDLER(CmdRenameNx); SHOAL_HANDLER(CmdCopy);
+SHOAL_HANDLER(CmdMove); SHOAL_HANDLER(CmdKeys); SHOAL_HANDLER(CmdScan);
+SHOAL_HANDLER(CmdRandomKey); SHOAL_HANDLER(CmdDbSize); SHOAL_HANDLER(CmdFlushDb);
+SHOAL_HANDLER(CmdFlushAll); SHOAL_HANDLER(CmdSwapDb); SHOAL_HANDLER(CmdTouch);
+SHOAL_HANDLER(CmdObjectEncoding); SHOAL_HANDLER(CmdObjectRefCount);
+SHOAL_HANDLER(CmdObjectIdleTime); SHOAL_HANDLER(CmdObjectFreq); SHOAL_HANDLER(CmdObjectHelp);
+SHOAL_HANDLER(CmdMemoryUsage); SHOAL_HANDLER(CmdMemoryHelp);
+
+// connection_family.cc
+SHOAL_HANDLER(CmdPing); SHOAL_HANDLER(CmdEcho); SHOAL_HANDLER(CmdHello); SHOAL_HANDLER(CmdAuth);
+SHOAL_HANDLER(CmdQuit); SHOAL_HANDLER(CmdReset); SHOAL_HANDLER(CmdSelect);
+SHOAL_HANDLER(CmdClientId); SHOAL_HANDLER(CmdClientSetName); SHOAL_HANDLER(CmdClientGetName);
+SHOAL_HANDLER(CmdClientList); SHOAL_HANDLER(CmdClientInfo); SHOAL_HANDLER(CmdClientKill);
+SHOAL_HANDLER(CmdClientSetInfo); SHOAL_HANDLER(CmdClientReply); SHOAL_HANDLER(CmdClientNoEvict);
+SHOAL_HANDLER(CmdClientHelp);
+
+// server_family.cc
+SHOAL_HANDLER(CmdCommand); SHOAL_HANDLER(CmdCommandCount); SHOAL_HANDLER(CmdCommandInfo);
+SHOAL_HANDLER(CmdCommandDocs); SHOAL_HANDLER(CmdCommandList); SHOAL_HANDLER(CmdCommandGetKeys);
+SHOAL_HANDLER(CmdCommandHelp); SHOAL_HANDLER(CmdInfo); SHOAL_HANDLER(CmdConfigGet);
+SHOAL_HANDLER(CmdConfigSet); SHOAL_HANDLER(CmdConfigResetStat); SHOAL_HANDLER(CmdConfigRewrite);
+SHOAL_HANDLER(CmdConfigHelp); SHOAL_HANDLER(CmdTime); SHOAL_HANDLER(CmdDebug);
+SHOAL_HANDLER(CmdShutdown); SHOAL_HANDLER(CmdLastSave);
+
+#undef SHOAL_HANDLER
+
+}  // namespace shoal::engine

@@ -1,0 +1,42 @@
+// The value types a key can hold.
+//
+// A string lives inside its key's node (engine/ds/key_table.h): the node's value bytes are
+// the string. Every other type is an Object on the heap, owned by exactly one node, whose
+// value bytes hold the Object pointer. Objects never leave their shard's thread while they
+// belong to it; a cross-shard RENAME or MOVE hands the whole node over while both shards
+// are parked.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace shoal::engine {
+
+// Stored in the node's 4-bit type field.
+enum class ObjType : uint8_t {
+  kString = 0,
+  kList = 1,
+  kSet = 2,
+  kZSet = 3,
+  kHash = 4,
+  kStream = 5,
+};
+
+// "string", "list", "set", "zset", "hash", "stream": what TYPE replies.
+std::string_view TypeName(ObjType type);
+// Parses a TYPE name (SCAN ... TYPE t); false when unknown.
+bool ParseTypeName(std::string_view name, ObjType* type);
+
+class Object {
+ public:
+  virtual ~Object() = default;
+  virtual ObjType type() const = 0;
+  // Redis's OBJECT ENCODING name for the current representation ("listpack", ...).
+  virtual std::string_view encoding() const = 0;
+  virtual size_t MemoryUsage() const = 0;
+  virtual std::unique_ptr<Object> Clone() const = 0;
+};
+
+}  // namespace shoal::engine

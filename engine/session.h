@@ -1,0 +1,139 @@
+// Session: one client's state and the path every command takes through the engine.
+//
+// A session has a home shard, the thread its connection lives on. Run() takes the
+// commands a read produced and executes them in order, appending their replies to one
+// output buffer:
+//   - a command with no keys, or whose keys all live on the home shard, runs inline;
+//   - consecutive commands whose keys all live on one other shard go there as one task
+//     (one hop for the batch), and the session resumes at home when they are done;
+//   - a command whose keys span shards runs as a Transaction (transaction.h).
+// A handler therefore always runs on a thread that may touch every key it names, and
+// replies come back in order, so a client always reads its own writes.
+//
+// Lifetime: whoever calls Run keeps the session, the command list and the output buffer
+// alive and untouched until `done` runs. Session state is touched by one thread at a time:
+// the home thread, or the shard a batch was sent to while home waits for it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "engine/command_table.h"
+#include "protocol/reply_value.h"
+
+namespace shoal::engine {
+
+class Engine;
+using CmdArgs = std::vector<std::string_view>;
+
+class Session {
+ public:
+  Session(Engine* engine, unsigned home);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // --- Embedded API -------------------------------------------------------------------
+  // Runs one command and returns its reply. Blocks the caller until the reply is ready:
+  // call it from a thread that is not one of the engine's shard threads.
+  protocol::Value Execute(std::initializer_list<std::string_view> args);
+  protocol::Value Execute(const std::vector<std::string>& args);
+  // The same, returning the reply's RESP bytes.
+  std::string ExecuteRaw(const std::vector<std::string>& args);
+
+  // --- Server API ---------------------------------------------------------------------
+  // Runs `cmds` in order on the home thread (the caller's). Returns true when all of them
+  // finished inline; otherwise returns false and calls `done` on the home thread later.
+  bool Run(const std::vector<CmdArgs>* cmds, std::string* out, absl::AnyInvocable<void()> done);
+
+  // --- Client state -------------------------------------------------------------------
+  uint64_t id() const { return id_; }
+  unsigned home() const { return home_; }
+  Engine& engine() { return *engine_; }
+  int db() const { return db_; }
+  void set_db(int db) { db_ = db; }
+  int resp() const { return resp_; }
+  void set_resp(int resp) { resp_ = resp; }
+  bool authenticated() const { return authenticated_; }
+  void set_authenticated(bool v) { authenticated_ = v; }
+
+  enum class ReplyMode { kOn, kOff, kSkip };
+  ReplyMode reply_mode() const { return reply_mode_; }
+  void set_reply_mode(ReplyMode m) { reply_mode_ = m; }
+
+  // QUIT, or CLIENT KILL of this session: the connection closes after writing replies.
+  bool close_requested() const { return close_requested_.load(std::memory_order_acquire); }
+  void RequestClose();
+  // The connection's way to be told about RequestClose from another thread.
+  void set_close_hook(std::function<void()> hook) { close_hook_ = std::move(hook); }
+
+  // What the connection tells CLIENT LIST about itself.
+  struct ConnectionInfo {
+    std::string addr = "embedded";  // "127.0.0.1:51234"
+    std::string laddr;
+    int fd = -1;
+    std::atomic<size_t> query_buffer{0};
+    std::atomic<size_t> output_buffer{0};
+  };
+  ConnectionInfo& connection() { return conn_; }
+
+  std::string name, lib_name, lib_ver;
+  int64_t created_ms() const { return created_ms_; }
+  int64_t last_active_ms() const { return last_active_ms_.load(std::memory_order_relaxed); }
+  std::string last_command() const;
+  // One line of CLIENT LIST / CLIENT INFO (without the newline).
+  std::string Describe() const;
+
+ private:
+  struct Resolved {
+    const CommandSpec* spec = nullptr;
+    std::string error;  // set when the command is refused before it runs
+  };
+  // Looks the command up and checks arity and authentication; no side effects.
+  Resolved Resolve(const CmdArgs& args) const;
+  enum class RouteKind { kHere, kOne, kMany };
+  struct Route {
+    RouteKind kind = RouteKind::kHere;
+    unsigned shard = 0;
+    std::vector<unsigned> shards;  // kMany: sorted, home included
+  };
+  Route RouteOf(const CommandSpec& spec, const CmdArgs& args) const;
+
+  void Continue();
+  void RunBatchOn(unsigned shard);
+  void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
+  // Runs one command on the calling thread, which may touch all its keys.
+  void ExecuteHere(const CommandSpec& spec, const CmdArgs& args);
+  void ReplyError(std::string_view error);
+  void Finish();
+
+  Engine* engine_;
+  uint64_t id_;
+  unsigned home_;
+  int db_ = 0;
+  int resp_ = 2;
+  bool authenticated_ = false;
+  ReplyMode reply_mode_ = ReplyMode::kOn;
+  std::atomic<bool> close_requested_{false};
+  std::function<void()> close_hook_;
+  ConnectionInfo conn_;
+  int64_t created_ms_;
+  std::atomic<int64_t> last_active_ms_;
+  std::atomic<uint16_t> last_command_id_{0};
+
+  // The Run in progress.
+  const std::vector<CmdArgs>* cmds_ = nullptr;
+  size_t next_ = 0;
+  std::string* out_ = nullptr;
+  bool async_ = false;
+  absl::AnyInvocable<void()> done_;
+  std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
+};
+
+}  // namespace shoal::engine

@@ -1,0 +1,42 @@
+#include "engine/shard.h"
+
+#include "engine/command_table.h"
+#include "engine/engine.h"
+
+namespace shoal::engine {
+namespace {
+thread_local Shard* current_shard = nullptr;
+}  // namespace
+
+Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
+    : engine_(engine),
+      index_(index),
+      executor_(executor),
+      wheel_(engine->clock().NowMs()),
+      tx_queue_(index),
+      stats_(CommandTable::Get().size()) {
+  for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Db>(this, i));
+}
+
+Shard::~Shard() = default;
+
+int64_t Shard::now_ms() const { return engine_->clock().NowMs(); }
+
+void Shard::SwapDb(int a, int b) {
+  std::swap(dbs_[a], dbs_[b]);
+  dbs_[a]->set_index(a);
+  dbs_[b]->set_index(b);
+}
+
+void Shard::Tick() {
+  if (!engine_->active_expire.load(std::memory_order_relaxed)) return;
+  wheel_.Advance(now_ms(), [](WheelEntry&& entry, int64_t deadline) {
+    entry.db->OnWheelEntry(entry.key, deadline);
+  });
+}
+
+Shard* Shard::Current() { return current_shard; }
+
+void Shard::BindToCurrentThread() { current_shard = this; }
+
+}  // namespace shoal::engine

@@ -1,0 +1,64 @@
+// Shard: the slice of the keyspace one thread owns.
+//
+// A shard holds its databases (16 by default), the timing wheel that expires their keys,
+// its queue of multi-shard transactions and its counters. Everything in it belongs to the
+// shard's thread; other threads reach it by posting a task to its executor, or touch it
+// directly only while it is parked for their transaction (see transaction.h).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/db.h"
+#include "engine/ds/timing_wheel.h"
+#include "engine/executor.h"
+#include "engine/stats.h"
+#include "engine/transaction.h"
+
+namespace shoal::engine {
+
+class Engine;
+
+struct WheelEntry {
+  Db* db;  // stable: SWAPDB swaps Db objects between indexes, never frees them
+  std::string key;
+};
+
+class Shard {
+ public:
+  Shard(Engine* engine, unsigned index, Executor* executor, int databases);
+  ~Shard();
+
+  unsigned index() const { return index_; }
+  Engine& engine() { return *engine_; }
+  Executor& executor() { return *executor_; }
+  int64_t now_ms() const;
+
+  Db& db(int i) { return *dbs_[i]; }
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  void SwapDb(int a, int b);
+
+  ds::TimingWheel<WheelEntry>& wheel() { return wheel_; }
+  TxQueue& tx_queue() { return tx_queue_; }
+  ShardStats& stats() { return stats_; }
+
+  // Active expiry: fires every wheel entry that is due. Runs on the shard thread.
+  void Tick();
+
+  // The shard whose thread is running, or null on any other thread.
+  static Shard* Current();
+  // Marks the calling thread as this shard's thread (the engine's thread start does it).
+  void BindToCurrentThread();
+
+ private:
+  Engine* engine_;
+  unsigned index_;
+  Executor* executor_;
+  std::vector<std::unique_ptr<Db>> dbs_;
+  ds::TimingWheel<WheelEntry> wheel_;
+  TxQueue tx_queue_;
+  ShardStats stats_;
+};
+
+}  // namespace shoal::engine

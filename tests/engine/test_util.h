@@ -1,0 +1,95 @@
+// Unit-test support: an in-process engine with a fake clock, and matchers for replies.
+//
+//   class StringFamilyTest : public EngineTest {};
+//   TEST_P(StringFamilyTest, Get) {
+//     EXPECT_THAT(Run({"set", "k", "v"}), OkArg());
+//     EXPECT_THAT(Run({"get", "k"}), BulkArg("v"));
+//   }
+//   INSTANTIATE_TEST_SUITE_P(Shards, StringFamilyTest, ShardCounts());
+//
+// Tests never sleep: AdvanceTime moves the fake clock and runs every shard's active expiry.
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/engine.h"
+#include "engine/session.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "protocol/reply_value.h"
+
+namespace shoal::engine {
+
+using protocol::Value;
+
+// Parameterised over the number of shards (1 and 4).
+class EngineTest : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  Value Run(std::initializer_list<std::string_view> args) { return session_->Execute(args); }
+  Value Run(const std::vector<std::string>& args) { return session_->Execute(args); }
+  // Runs on another session (another client).
+  Value RunOn(Session& s, std::initializer_list<std::string_view> args) { return s.Execute(args); }
+  std::unique_ptr<Session> NewSession() { return engine_->NewSession(); }
+  // Moves the fake clock forward and runs active expiry on every shard.
+  void AdvanceTime(int64_t ms);
+  // Runs active expiry without moving the clock.
+  void RunExpiry() { engine_->RunExpiry(); }
+  int64_t NowMs() const { return clock_.NowMs(); }
+
+  unsigned shards() const { return GetParam(); }
+  ManualClock clock_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Session> session_;
+};
+
+inline auto ShardCounts() { return ::testing::Values(1u, 4u); }
+
+MATCHER_P(IntArg, n, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kInteger && arg.integer == n;
+}
+MATCHER_P(BulkArg, s, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kBulk && arg.str == std::string(s);
+}
+MATCHER_P(SimpleArg, s, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kSimple && arg.str == std::string(s);
+}
+MATCHER(OkArg, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kSimple && arg.str == "OK";
+}
+MATCHER(NilArg, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kNull;
+}
+// The error text starts with `prefix` (e.g. "WRONGTYPE", "ERR syntax error").
+MATCHER_P(ErrArg, prefix, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kError && arg.str.rfind(std::string(prefix), 0) == 0;
+}
+// An array (or set/push/map as flat elements) whose elements match m.
+MATCHER_P(ArrArg, m, "") {
+  *result_listener << arg.ToString();
+  return (arg.type == Value::Type::kArray || arg.type == Value::Type::kSet ||
+          arg.type == Value::Type::kPush || arg.type == Value::Type::kMap) &&
+         ::testing::ExplainMatchResult(m, arg.elems, result_listener);
+}
+MATCHER_P(DoubleArg, d, "") {
+  *result_listener << arg.ToString();
+  return arg.type == Value::Type::kDouble && arg.dbl == d;
+}
+
+// The bulk strings of an array reply, for ElementsAre / UnorderedElementsAre.
+std::vector<std::string> StrArray(const Value& v);
+
+}  // namespace shoal::engine
