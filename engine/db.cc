@@ -158,6 +158,23 @@ KeyNode* Db::Attach(KeyNode* node) {
   return node;
 }
 
+KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
+  const int64_t expire_at = ExpireAt(node);
+  KeyNode* moved;
+  if (TypeOf(node) == ObjType::kString) {
+    // Inserting never moves other nodes, so the source bytes stay valid while copied.
+    moved = dst.SetString(new_key, nullptr, StringOf(node), expire_at);
+  } else {
+    std::unique_ptr<Object> object(ObjectOf(node));
+    // The node gives its object up: as an empty string it leaves the disposer nothing to
+    // free. Keeping the expiry words keeps expires_ right for the Delete below.
+    node = table_.Reset(node, static_cast<uint8_t>(ObjType::kString), {}, node->has_expiry());
+    moved = dst.AddObject(new_key, std::move(object), expire_at);
+  }
+  Delete(node);
+  return moved;
+}
+
 void Db::Swap(Db& other) {
   std::swap(table_, other.table_);
   std::swap(expires_, other.expires_);

@@ -88,6 +88,11 @@ class Db {
   KeyNode* Detach(KeyNode* node);
   // Adds a detached node; its key must be absent here.
   KeyNode* Attach(KeyNode* node);
+  // Gives a live node's value and TTL to the absent key `new_key` of `dst` (this database
+  // or another, on this shard or on one parked for the caller) and deletes the node
+  // (RENAME). An object changes hands without a copy; a string's bytes are copied into the
+  // new node, since they live inside the old one. Returns the new node.
+  KeyNode* MoveTo(KeyNode* node, Db& dst, std::string_view new_key);
   // Swaps contents with another database of the same shard (SWAPDB).
   void Swap(Db& other);
   // Call after changing a value in place; the write methods above call it themselves.

@@ -26,7 +26,12 @@ Engine::Engine(EngineOptions options)
   start_ms_ = clock_->NowMs();
 }
 
-Engine::~Engine() { Stop(); }
+Engine::~Engine() {
+  Stop();
+  // Pending tasks (and, in the server, the connections they keep alive) go while the
+  // engine they refer to is still whole.
+  executors_.clear();
+}
 
 void Engine::Start() {
   if (started_) return;

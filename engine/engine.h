@@ -47,6 +47,7 @@ struct ServerInfo {
   std::string config_file;
   std::function<size_t()> used_memory;  // allocator's view; null: the engine's estimate
   std::function<size_t()> rss;
+  std::function<void()> shutdown;         // SHUTDOWN: stops the server; null when embedded
 };
 
 class Engine {

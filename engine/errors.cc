@@ -30,4 +30,43 @@ std::string InvalidExpire(std::string_view command) {
                       "' command");
 }
 
+std::string UnsupportedOption(std::string_view option) {
+  return StrCat("ERR Unsupported option ", option);
+}
+
+std::string HelloSyntax(std::string_view option) {
+  return StrCat("ERR Syntax error in HELLO option '", option, "'");
+}
+
+std::string ClientAttrInvalid(std::string_view attr) {
+  return StrCat("ERR ", attr, " cannot contain spaces, newlines or special characters.");
+}
+
+std::string UnrecognizedOption(std::string_view option) {
+  return StrCat("ERR Unrecognized option '", option, "'");
+}
+
+std::string UnknownClientType(std::string_view type) {
+  return StrCat("ERR Unknown client type '", type, "'");
+}
+
+std::string NoSuchUser(std::string_view user) { return StrCat("ERR No such user '", user, "'"); }
+
+std::string UnknownConfigOption(std::string_view name) {
+  return StrCat("ERR Unknown option or number of arguments for CONFIG SET - '", name, "'");
+}
+
+std::string ConfigSetFailed(std::string_view name, std::string_view why) {
+  return StrCat("ERR CONFIG SET failed (possibly related to argument '", name, "') - ", why);
+}
+
+std::string ConfigRewriteFailed(std::string_view why) {
+  return StrCat("ERR Rewriting config file: ", why);
+}
+
+std::string SubcommandSyntax(std::string_view sub, std::string_view command) {
+  return StrCat("ERR unknown subcommand or wrong number of arguments for '", sub.substr(0, 128),
+                "'. Try ", ToUpper(command), " HELP.");
+}
+
 }  // namespace shoal::engine::errors

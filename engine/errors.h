@@ -37,6 +37,40 @@ inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kSelectNotAllowed = "ERR SELECT is not allowed in cluster mode";
 inline constexpr std::string_view kCountOutOfRange = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+// Connection and server commands (connection_family.cc, server_family.cc).
+inline constexpr std::string_view kProtoVersionNotInteger =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+    "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+    "select the RESP protocol version at the same time";
+inline constexpr std::string_view kClientNameInvalid =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";
+inline constexpr std::string_view kNoKeyArguments = "ERR The command has no key arguments";
+inline constexpr std::string_view kInvalidArgumentCount =
+    "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kInvalidArguments = "ERR Invalid arguments specified for command";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kShutdownAbortFailed =
+    "ERR Errors trying to abort SHUTDOWN. Check logs.";
 
 // "ERR wrong number of arguments for 'get' command" (name as Redis spells it: lower case,
 // "config|get" for a subcommand).
@@ -47,5 +81,25 @@ std::string UnknownCommand(std::string_view name, const std::string_view* args, 
 std::string UnknownSubcommand(std::string_view sub, std::string_view command);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpire(std::string_view command);
+// "ERR Unsupported option foo" (EXPIRE's NX/XX/GT/LT parser)
+std::string UnsupportedOption(std::string_view option);
+// "ERR Syntax error in HELLO option 'foo'"
+std::string HelloSyntax(std::string_view option);
+// "ERR lib-name cannot contain spaces, newlines or special characters." (CLIENT SETINFO)
+std::string ClientAttrInvalid(std::string_view attr);
+// "ERR Unrecognized option 'foo'" (CLIENT SETINFO)
+std::string UnrecognizedOption(std::string_view option);
+// "ERR Unknown client type 'foo'"
+std::string UnknownClientType(std::string_view type);
+// "ERR No such user 'foo'"
+std::string NoSuchUser(std::string_view user);
+// "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"
+std::string UnknownConfigOption(std::string_view name);
+// "ERR CONFIG SET failed (possibly related to argument 'foo') - why"
+std::string ConfigSetFailed(std::string_view name, std::string_view why);
+// "ERR Rewriting config file: why"
+std::string ConfigRewriteFailed(std::string_view why);
+// "ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP."
+std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 
 }  // namespace shoal::engine::errors

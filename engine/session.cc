@@ -32,7 +32,7 @@ std::string Session::ExecuteRaw(const std::vector<std::string>& args) {
   std::string out;
   std::promise<void> finished;
   engine_->shard(home_).executor().Post([&] {
-    if (Run(&cmds, &out, [&] { finished.set_value(); })) finished.set_value();
+    if (Run(cmds, &out, [&] { finished.set_value(); })) finished.set_value();
   });
   finished.get_future().wait();
   return out;
@@ -50,7 +50,7 @@ protocol::Value Session::Execute(std::initializer_list<std::string_view> args) {
 
 // --- Dispatch ----------------------------------------------------------------------------
 
-bool Session::Run(const std::vector<CmdArgs>* cmds, std::string* out,
+bool Session::Run(absl::Span<const CmdArgs> cmds, std::string* out,
                   absl::AnyInvocable<void()> done) {
   cmds_ = cmds;
   next_ = 0;
@@ -124,15 +124,15 @@ Session::Route Session::RouteOf(const CommandSpec& spec, const CmdArgs& args) co
 }
 
 void Session::ReplyError(std::string_view error) {
-  protocol::ReplyWriter w(out_, resp_);
+  protocol::ReplyWriter w(out_, resp());
   w.Error(error);
   Shard& shard = engine_->shard(home_);
   shard.stats().CountError(error.substr(0, error.find(' ')));
 }
 
 void Session::Continue() {
-  while (next_ < cmds_->size()) {
-    const CmdArgs& args = (*cmds_)[next_];
+  while (next_ < cmds_.size()) {
+    const CmdArgs& args = cmds_[next_];
     if (args.empty()) {
       ++next_;
       continue;
@@ -170,16 +170,16 @@ void Session::Finish() {
 void Session::RunBatchOn(unsigned shard) {
   // Extend the batch with the following commands bound for the same shard.
   size_t end = next_ + 1;
-  while (end < cmds_->size() && !(*cmds_)[end].empty()) {
-    Resolved r = Resolve((*cmds_)[end]);
+  while (end < cmds_.size() && !cmds_[end].empty()) {
+    Resolved r = Resolve(cmds_[end]);
     if (r.spec == nullptr) break;
-    Route route = RouteOf(*r.spec, (*cmds_)[end]);
+    Route route = RouteOf(*r.spec, cmds_[end]);
     if (route.kind != RouteKind::kOne || route.shard != shard) break;
     batch_.push_back(r.spec);
     ++end;
   }
   engine_->shard(shard).executor().Post([this, end] {
-    for (size_t i = next_; i < end; ++i) ExecuteHere(*batch_[i - next_], (*cmds_)[i]);
+    for (size_t i = next_; i < end; ++i) ExecuteHere(*batch_[i - next_], cmds_[i]);
     engine_->shard(home_).executor().Post([this, end] {
       next_ = end;
       Continue();
@@ -189,7 +189,7 @@ void Session::RunBatchOn(unsigned shard) {
 
 void Session::RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards) {
   auto tx = std::make_shared<Transaction>(engine_, home_, std::move(shards));
-  tx->Start([this, &spec] { ExecuteHere(spec, (*cmds_)[next_]); },
+  tx->Start([this, &spec] { ExecuteHere(spec, cmds_[next_]); },
             [this] {
               ++next_;
               Continue();
@@ -200,14 +200,14 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
   Shard* shard = Shard::Current();
   auto start = std::chrono::steady_clock::now();
   size_t mark = out_->size();
-  protocol::ReplyWriter writer(out_, resp_);
+  protocol::ReplyWriter writer(out_, resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
+  last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
   if (reply_mode_ != ReplyMode::kOn && !(spec.flags & kTxControl) && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;
   }
-  last_command_id_.store(spec.id, std::memory_order_relaxed);
   last_active_ms_.store(engine_->clock().NowMs(), std::memory_order_relaxed);
   if (shard != nullptr) {
     auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -228,20 +228,52 @@ void Session::RequestClose() {
 }
 
 std::string Session::last_command() const {
-  return std::string(CommandTable::Get().at(last_command_id_.load(std::memory_order_relaxed)).name);
+  uint16_t id = last_command_id_.load(std::memory_order_relaxed);
+  if (id == kNoCommand) return "NULL";
+  return std::string(CommandTable::Get().at(id).name);
 }
 
+std::string Session::name() const {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  return name_;
+}
+void Session::set_name(std::string_view v) {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  name_ = v;
+}
+std::string Session::lib_name() const {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  return lib_name_;
+}
+void Session::set_lib_name(std::string_view v) {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  lib_name_ = v;
+}
+std::string Session::lib_ver() const {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  return lib_ver_;
+}
+void Session::set_lib_ver(std::string_view v) {
+  std::lock_guard<std::mutex> lock(names_mu_);
+  lib_ver_ = v;
+}
+
+// The line of Redis's catClientInfoString. Safe from any thread: it reads only atomics,
+// the mutex-guarded names, and connection fields set before the session runs commands.
 std::string Session::Describe() const {
   int64_t now = engine_->clock().NowMs();
-  std::string flags = "N";
+  std::string flags;
+  if (close_requested()) flags += 'c';
+  if (no_evict()) flags += 'e';
+  if (flags.empty()) flags = "N";
   return StrCat(
       "id=", id_, " addr=", conn_.addr, " laddr=", conn_.laddr, " fd=", conn_.fd,
-      " name=", name, " age=", (now - created_ms_) / 1000,
-      " idle=", (now - last_active_ms()) / 1000, " flags=", flags, " db=", db_,
+      " name=", name(), " age=", (now - created_ms_) / 1000,
+      " idle=", (now - last_active_ms()) / 1000, " flags=", flags, " db=", db(),
       " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn_.query_buffer.load(),
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=",
       conn_.output_buffer.load(), " tot-mem=0 events=r cmd=", last_command(),
-      " user=default redir=-1 resp=", resp_, " lib-name=", lib_name, " lib-ver=", lib_ver);
+      " user=default redir=-1 resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());
 }
 
 // --- CommandContext ------------------------------------------------------------------------

@@ -19,11 +19,13 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/types/span.h"
 #include "engine/command_table.h"
 #include "protocol/reply_value.h"
 
@@ -50,22 +52,27 @@ class Session {
   // --- Server API ---------------------------------------------------------------------
   // Runs `cmds` in order on the home thread (the caller's). Returns true when all of them
   // finished inline; otherwise returns false and calls `done` on the home thread later.
-  bool Run(const std::vector<CmdArgs>* cmds, std::string* out, absl::AnyInvocable<void()> done);
+  bool Run(absl::Span<const CmdArgs> cmds, std::string* out, absl::AnyInvocable<void()> done);
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
   unsigned home() const { return home_; }
   Engine& engine() { return *engine_; }
-  int db() const { return db_; }
-  void set_db(int db) { db_ = db; }
-  int resp() const { return resp_; }
-  void set_resp(int resp) { resp_ = resp; }
+  // db and resp are atomics only so that CLIENT LIST on another thread may read them;
+  // the home thread is their only writer.
+  int db() const { return db_.load(std::memory_order_relaxed); }
+  void set_db(int db) { db_.store(db, std::memory_order_relaxed); }
+  int resp() const { return resp_.load(std::memory_order_relaxed); }
+  void set_resp(int resp) { resp_.store(resp, std::memory_order_relaxed); }
   bool authenticated() const { return authenticated_; }
   void set_authenticated(bool v) { authenticated_ = v; }
 
   enum class ReplyMode { kOn, kOff, kSkip };
   ReplyMode reply_mode() const { return reply_mode_; }
   void set_reply_mode(ReplyMode m) { reply_mode_ = m; }
+  // CLIENT NO-EVICT: the `e` flag of CLIENT LIST.
+  bool no_evict() const { return no_evict_.load(std::memory_order_relaxed); }
+  void set_no_evict(bool v) { no_evict_.store(v, std::memory_order_relaxed); }
 
   // QUIT, or CLIENT KILL of this session: the connection closes after writing replies.
   bool close_requested() const { return close_requested_.load(std::memory_order_acquire); }
@@ -83,9 +90,18 @@ class Session {
   };
   ConnectionInfo& connection() { return conn_; }
 
-  std::string name, lib_name, lib_ver;
+  // CLIENT SETNAME / SETINFO values ("" when unset). The home thread writes them; CLIENT
+  // LIST reads them from any thread, so they sit behind a mutex and are returned by copy.
+  std::string name() const;
+  void set_name(std::string_view v);
+  std::string lib_name() const;
+  void set_lib_name(std::string_view v);
+  std::string lib_ver() const;
+  void set_lib_ver(std::string_view v);
+
   int64_t created_ms() const { return created_ms_; }
   int64_t last_active_ms() const { return last_active_ms_.load(std::memory_order_relaxed); }
+  // The full name of the command running or last run ("client|list"), "NULL" before any.
   std::string last_command() const;
   // One line of CLIENT LIST / CLIENT INFO (without the newline).
   std::string Describe() const;
@@ -116,8 +132,9 @@ class Session {
   Engine* engine_;
   uint64_t id_;
   unsigned home_;
-  int db_ = 0;
-  int resp_ = 2;
+  std::atomic<int> db_{0};
+  std::atomic<int> resp_{2};
+  std::atomic<bool> no_evict_{false};
   bool authenticated_ = false;
   ReplyMode reply_mode_ = ReplyMode::kOn;
   std::atomic<bool> close_requested_{false};
@@ -125,10 +142,13 @@ class Session {
   ConnectionInfo conn_;
   int64_t created_ms_;
   std::atomic<int64_t> last_active_ms_;
-  std::atomic<uint16_t> last_command_id_{0};
+  mutable std::mutex names_mu_;
+  std::string name_, lib_name_, lib_ver_;  // guarded by names_mu_
+  static constexpr uint16_t kNoCommand = UINT16_MAX;
+  std::atomic<uint16_t> last_command_id_{kNoCommand};
 
   // The Run in progress.
-  const std::vector<CmdArgs>* cmds_ = nullptr;
+  absl::Span<const CmdArgs> cmds_;
   size_t next_ = 0;
   std::string* out_ = nullptr;
   bool async_ = false;

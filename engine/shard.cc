@@ -16,6 +16,7 @@ Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
       tx_queue_(index),
       stats_(CommandTable::Get().size()) {
   for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Db>(this, i));
+  published_ = std::make_unique<DbCounts[]>(static_cast<size_t>(databases));
 }
 
 Shard::~Shard() = default;
@@ -28,7 +29,19 @@ void Shard::SwapDb(int a, int b) {
   dbs_[b]->set_index(b);
 }
 
+void Shard::PublishCounts() {
+  uint64_t memory = 0;
+  for (size_t i = 0; i < dbs_.size(); ++i) {
+    const Db& db = *dbs_[i];
+    published_[i].keys.store(db.size(), std::memory_order_relaxed);
+    published_[i].expires.store(db.expires_count(), std::memory_order_relaxed);
+    memory += db.table().MemoryUsage();
+  }
+  published_memory_.store(memory, std::memory_order_relaxed);
+}
+
 void Shard::Tick() {
+  PublishCounts();
   if (!engine_->active_expire.load(std::memory_order_relaxed)) return;
   wheel_.Advance(now_ms(), [](WheelEntry&& entry, int64_t deadline) {
     entry.db->OnWheelEntry(entry.key, deadline);

@@ -6,6 +6,7 @@
 // directly only while it is parked for their transaction (see transaction.h).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,8 +44,22 @@ class Shard {
   TxQueue& tx_queue() { return tx_queue_; }
   ShardStats& stats() { return stats_; }
 
-  // Active expiry: fires every wheel entry that is due. Runs on the shard thread.
+  // Active expiry: fires every wheel entry that is due, after PublishCounts. Runs on the
+  // shard thread.
   void Tick();
+
+  // INFO keyspace and memory read these from any thread (other shards' Dbs are off
+  // limits): per database key and TTL counts, and the bytes of the key tables, as of the
+  // last PublishCounts. Tick publishes every tick; INFO publishes its home shard first.
+  uint64_t published_keys(int db) const {
+    return published_[db].keys.load(std::memory_order_relaxed);
+  }
+  uint64_t published_expires(int db) const {
+    return published_[db].expires.load(std::memory_order_relaxed);
+  }
+  uint64_t published_memory() const { return published_memory_.load(std::memory_order_relaxed); }
+  // Copies the counts above from the Dbs. Shard thread only.
+  void PublishCounts();
 
   // The shard whose thread is running, or null on any other thread.
   static Shard* Current();
@@ -59,6 +74,11 @@ class Shard {
   ds::TimingWheel<WheelEntry> wheel_;
   TxQueue tx_queue_;
   ShardStats stats_;
+  struct DbCounts {
+    std::atomic<uint64_t> keys{0}, expires{0};
+  };
+  std::unique_ptr<DbCounts[]> published_;  // one per database
+  std::atomic<uint64_t> published_memory_{0};
 };
 
 }  // namespace shoal::engine

@@ -15,6 +15,9 @@
 namespace shoal::protocol {
 namespace {
 
+// Longest FormatDouble text: "-" and 17 digits followed by 7 zeros, with room to spare.
+constexpr size_t kMaxDoubleChars = 32;
+
 // Appends `<type><n>\r\n`.
 template <typename Int>
 void AppendHeader(std::string* out, char type, Int n) {
@@ -88,6 +91,42 @@ size_t EmitDigits(const char* digits, int ndigits, int k, char* dest) {
   return static_cast<size_t>(end - dest);
 }
 
+// FormatDouble into `buf` (kMaxDoubleChars bytes at least) without allocating; returns
+// the length.
+size_t FormatDoubleTo(double v, char* buf) {
+  auto copy = [buf](std::string_view s) {
+    std::memcpy(buf, s.data(), s.size());
+    return s.size();
+  };
+  if (std::isnan(v)) return copy("nan");
+  if (std::isinf(v)) return copy(v < 0 ? "-inf" : "inf");
+  if (v == 0) return copy(std::signbit(v) ? "-0" : "0");
+  // Redis's d2string prints integral values within +-2^62 as integers.
+  constexpr double kIntegralLimit = static_cast<double>(std::numeric_limits<int64_t>::max() / 2);
+  if (v >= -kIntegralLimit && v <= kIntegralLimit) {
+    auto as_int = static_cast<int64_t>(v);
+    if (static_cast<double>(as_int) == v) {
+      return static_cast<size_t>(std::to_chars(buf, buf + kMaxDoubleChars, as_int).ptr - buf);
+    }
+  }
+  // The shortest round-trip digits, then fpconv_dtoa's layout. Redis finds the digits with
+  // Grisu2, which matches the shortest digits for all but rare inputs.
+  char sci[40];
+  char* sci_end =
+      std::to_chars(sci, sci + sizeof(sci), std::abs(v), std::chars_format::scientific).ptr;
+  char digits[24];
+  int ndigits = 0;
+  const char* p = sci;
+  for (; p < sci_end && *p != 'e'; ++p) {
+    if (*p != '.') digits[ndigits++] = *p;
+  }
+  int exp10 = 0;
+  std::from_chars(p + 1 + (p[1] == '+' ? 1 : 0), sci_end, exp10);
+  size_t len = 0;
+  if (std::signbit(v)) buf[len++] = '-';
+  return len + EmitDigits(digits, ndigits, exp10 - (ndigits - 1), buf + len);
+}
+
 }  // namespace
 
 void ReplyWriter::SimpleString(std::string_view s) {
@@ -143,13 +182,14 @@ void ReplyWriter::Set(size_t n) { AppendHeader(out_, resp_ >= 3 ? '~' : '*', n);
 void ReplyWriter::Push(size_t n) { AppendHeader(out_, resp_ >= 3 ? '>' : '*', n); }
 
 void ReplyWriter::Double(double v) {
-  std::string text = FormatDouble(v);
+  char text[kMaxDoubleChars];
+  std::string_view formatted(text, FormatDoubleTo(v, text));
   if (resp_ >= 3) {
     out_->push_back(',');
-    out_->append(text);
+    out_->append(formatted);
     out_->append("\r\n", 2);
   } else {
-    Bulk(text);
+    Bulk(formatted);
   }
 }
 
@@ -191,35 +231,8 @@ void ReplyWriter::BulkArray(const std::string_view* items, size_t n) {
 }
 
 std::string FormatDouble(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-  if (v == 0) return std::signbit(v) ? "-0" : "0";
-  char buf[40];
-  // Redis's d2string prints integral values within +-2^62 as integers.
-  constexpr double kIntegralLimit = static_cast<double>(std::numeric_limits<int64_t>::max() / 2);
-  if (v >= -kIntegralLimit && v <= kIntegralLimit) {
-    auto as_int = static_cast<int64_t>(v);
-    if (static_cast<double>(as_int) == v) {
-      return std::string(buf, std::to_chars(buf, buf + sizeof(buf), as_int).ptr);
-    }
-  }
-  // The shortest round-trip digits, then fpconv_dtoa's layout. Redis finds the digits with
-  // Grisu2, which matches the shortest digits for all but rare inputs.
-  char sci[40];
-  char* sci_end =
-      std::to_chars(sci, sci + sizeof(sci), std::abs(v), std::chars_format::scientific).ptr;
-  char digits[24];
-  int ndigits = 0;
-  const char* p = sci;
-  for (; p < sci_end && *p != 'e'; ++p) {
-    if (*p != '.') digits[ndigits++] = *p;
-  }
-  int exp10 = 0;
-  std::from_chars(p + 1 + (p[1] == '+' ? 1 : 0), sci_end, exp10);
-  size_t len = 0;
-  if (std::signbit(v)) buf[len++] = '-';
-  len += EmitDigits(digits, ndigits, exp10 - (ndigits - 1), buf + len);
-  return std::string(buf, len);
+  char buf[kMaxDoubleChars];
+  return std::string(buf, FormatDoubleTo(v, buf));
 }
 
 }  // namespace shoal::protocol

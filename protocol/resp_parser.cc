@@ -108,6 +108,7 @@ ParseStatus RequestParser::Parse(std::string_view input, size_t* consumed,
   // dropped without Reset() and the saved offsets mean nothing.
   if (pos_ > input.size() || scan_ > input.size()) ClearProgress();
   if (input.empty()) return ParseStatus::kIncomplete;
+  if (input[0] != '*' && expected_args_ >= 0) ClearProgress();  // likewise
   if (input[0] == '*') return ParseMultibulk(input, consumed, args);
   return ParseInline(input, consumed, args);
 }
@@ -123,7 +124,12 @@ void RequestParser::ClearProgress() {
   bulk_len_ = -1;
   scan_ = 0;
   line_has_nul_ = false;
-  spans_.clear();
+  // Give back the memory of a huge request instead of keeping it per connection.
+  if (spans_.capacity() > 4 * kMaxArgsReserve) {
+    spans_ = {};
+  } else {
+    spans_.clear();
+  }
 }
 
 ParseStatus RequestParser::Fail(std::string text) {

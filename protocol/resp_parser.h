@@ -15,6 +15,8 @@
 // Every limit is checked before anything is allocated for it (bulk length, argument count,
 // inline line length). A violation answers kError with Redis's exact text in error(), e.g.
 // "Protocol error: invalid bulk length"; the server replies `-ERR <text>` and closes.
+//
+// A parser belongs to one connection and is used by one thread at a time.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +30,9 @@ namespace shoal::protocol {
 
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
-  int64_t max_args = 1024 * 1024;              // Redis's multibulk count limit
+  // Redis 7 takes counts up to INT_MAX (6.x stopped at 1024 * 1024). Nothing is reserved
+  // from the count, so memory follows the arguments that actually arrive.
+  int64_t max_args = 2147483647;
   // PROTO_INLINE_MAX_SIZE. Bounds an inline line and, as in Redis, a `*N` or `$N` header
   // line too: once this many bytes plus one have arrived without the line's end, the
   // request fails (so the outcome does not depend on how the bytes were split).
@@ -42,7 +46,8 @@ class RequestParser {
   explicit RequestParser(ParserLimits limits = {}) : limits_(limits) {}
 
   // Parses one request from the front of `input`.
-  // kOk: `*args` holds the arguments (views into `input`) and `*consumed` the bytes used.
+  // kOk: `*args` holds the arguments (views into `input`, or into the parser for unescaped
+  //      inline arguments; see above) and `*consumed` the bytes used.
   //      An empty request (`*0\r\n`, `*-1\r\n` or an empty inline line) gives kOk with no
   //      arguments; the caller skips it, as Redis does.
   // kIncomplete: `*consumed` is 0; call again with the same bytes plus more (they may sit

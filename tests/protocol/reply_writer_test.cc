@@ -91,7 +91,7 @@ TEST(ReplyWriterTest, Integer) {
 TEST(ReplyWriterTest, Bulk) {
   ExpectBoth("$5\r\nhello\r\n", [](ReplyWriter& w) { w.Bulk("hello"); });
   ExpectBoth("$0\r\n\r\n", [](ReplyWriter& w) { w.Bulk(""); });
-  ExpectBoth(std::string("$5\r\na\r\n\0b\r\n", 12),
+  ExpectBoth(std::string("$5\r\na\r\n\0b\r\n", 11),
              [](ReplyWriter& w) { w.Bulk(std::string_view("a\r\n\0b", 5)); });
   std::string big(100000, 'x');
   ExpectBoth(absl::StrCat("$100000\r\n", big, "\r\n"), [&](ReplyWriter& w) { w.Bulk(big); });
