@@ -21,6 +21,7 @@
 #include "protocol/resp_parser.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -103,19 +104,23 @@ ParseStatus RequestParser::Parse(std::string_view input, size_t* consumed,
                                  std::vector<std::string_view>* args) {
   *consumed = 0;
   args->clear();
-  inline_storage_.clear();
+  const auto start = reinterpret_cast<uintptr_t>(input.data());
+  if (start < last_request_end_) inline_storage_.clear();  // earlier requests are done
   // The caller must pass the same bytes plus more; if it passed fewer, its buffer was
   // dropped without Reset() and the saved offsets mean nothing.
   if (pos_ > input.size() || scan_ > input.size()) ClearProgress();
   if (input.empty()) return ParseStatus::kIncomplete;
   if (input[0] != '*' && expected_args_ >= 0) ClearProgress();  // likewise
-  if (input[0] == '*') return ParseMultibulk(input, consumed, args);
-  return ParseInline(input, consumed, args);
+  ParseStatus status = input[0] == '*' ? ParseMultibulk(input, consumed, args)
+                                       : ParseInline(input, consumed, args);
+  if (status == ParseStatus::kOk) last_request_end_ = start + *consumed;
+  return status;
 }
 
 void RequestParser::Reset() {
   ClearProgress();
   inline_storage_.clear();
+  last_request_end_ = 0;
 }
 
 void RequestParser::ClearProgress() {
@@ -193,7 +198,9 @@ ParseStatus RequestParser::ParseMultibulk(std::string_view input, size_t* consum
       if (status != ParseStatus::kOk) return status;
       if (cr + 1 >= input.size()) return ParseStatus::kIncomplete;
       if (input[pos_] != '$') {
-        return Fail(std::string("Protocol error: expected '$', got '") + input[pos_] + "'");
+        // Redis's reply shows \r or \n here as a space (addReplyErrorFormat), so does ours.
+        char got = input[pos_] == '\r' || input[pos_] == '\n' ? ' ' : input[pos_];
+        return Fail(std::string("Protocol error: expected '$', got '") + got + "'");
       }
       int64_t len;
       if (!ParseRedisInt64(input.substr(pos_ + 1, cr - pos_ - 1), &len) || len < 0 ||

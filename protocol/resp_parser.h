@@ -4,8 +4,11 @@
 // The parser never copies argument bytes: a parsed request is a list of string views into
 // the caller's buffer, valid until the caller changes that buffer. The one exception is an
 // inline argument whose quotes or escapes make it differ from its bytes on the wire
-// (`SET k "a\nb"`): it is unescaped into storage the parser owns, valid until the next
-// call to Parse() or Reset().
+// (`SET k "a\nb"`): it is unescaped into storage the parser owns, which lives as long as
+// the caller keeps parsing further along the same buffer, so a server may parse a whole
+// pipeline before running it. The storage is dropped at Reset() and at the first Parse()
+// whose input starts before the end of the last request returned (the caller compacted
+// or replaced its buffer); the parser compares that address, never reads through it.
 //
 // It gives the same result for any split of the input: when the buffer ends mid-request it
 // answers kIncomplete and consumes nothing; the caller appends more bytes and calls again.
@@ -93,6 +96,9 @@ class RequestParser {
   std::vector<std::pair<size_t, size_t>> spans_;  // (offset, length) of args parsed so far
   // Unescaped inline arguments; a deque, so earlier strings never move while adding.
   std::deque<std::string> inline_storage_;
+  // Address just past the last request returned: only compared, to tell when the caller
+  // went back in (or left) its buffer and inline_storage_ can go.
+  uintptr_t last_request_end_ = 0;
 };
 
 }  // namespace shoal::protocol

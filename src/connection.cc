@@ -4,6 +4,7 @@
 
 #include "asio/write.hpp"
 #include "engine/engine.h"
+#include "protocol/reply_writer.h"
 #include "protocol/strings.h"
 #include "src/server.h"
 
@@ -113,7 +114,7 @@ void Connection::CompactInput() {
 void Connection::AfterRun() {
   if (closed_) return;
   if (!protocol_error_.empty()) {
-    out_ += StrCat("-ERR ", protocol_error_, "\r\n");
+    protocol::ReplyWriter(&out_).Error(StrCat("ERR ", protocol_error_));
     closing_ = true;
   }
   if (session_->close_requested()) closing_ = true;

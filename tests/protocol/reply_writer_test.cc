@@ -71,7 +71,7 @@ TEST(ReplyWriterTest, ErrorWithoutCodeGetsErr) {
 
 TEST(ReplyWriterTest, ErrorStaysOneLine) {
   ExpectBoth("-ERR a  b c\r\n", [](ReplyWriter& w) { w.Error("ERR a\r\nb\nc"); });
-  // The parser's error for a stray \r reads as Redis sends it: "got ' '".
+  // A parser error goes out as Redis sends it.
   RequestParser parser;
   size_t consumed;
   std::vector<std::string_view> args;
