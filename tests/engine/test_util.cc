@@ -1,5 +1,8 @@
 #include "tests/engine/test_util.h"
 
+#include "engine/object.h"
+#include "engine/shard.h"
+
 namespace shoal::engine {
 
 void EngineTest::SetUp() {
@@ -20,6 +23,23 @@ void EngineTest::TearDown() {
 void EngineTest::AdvanceTime(int64_t ms) {
   clock_.Advance(ms);
   engine_->RunExpiry();
+}
+
+namespace {
+class TestObject : public Object {
+ public:
+  ObjType type() const override { return ObjType::kList; }
+  std::string_view encoding() const override { return "listpack"; }
+  size_t MemoryUsage() const override { return sizeof(*this); }
+  std::unique_ptr<Object> Clone() const override { return std::make_unique<TestObject>(); }
+};
+}  // namespace
+
+void EngineTest::AddTestObject(std::string_view key) {
+  unsigned owner = engine_->ShardOf(key);
+  engine_->RunOnEachShard([&](Shard& shard) {
+    if (shard.index() == owner) shard.db(0).AddObject(key, std::make_unique<TestObject>());
+  });
 }
 
 std::vector<std::string> StrArray(const Value& v) {

@@ -43,6 +43,9 @@ class EngineTest : public ::testing::TestWithParam<unsigned> {
   // Runs active expiry without moving the clock.
   void RunExpiry() { engine_->RunExpiry(); }
   int64_t NowMs() const { return clock_.NowMs(); }
+  // Stores a TestObject (a non-string value of type "list") under `key` in database 0, so
+  // that families can check WRONGTYPE before the other types exist.
+  void AddTestObject(std::string_view key);
 
   unsigned shards() const { return GetParam(); }
   ManualClock clock_;
