@@ -37,8 +37,7 @@ size_t NodeSize(bool with_expiry, size_t key_len, size_t value_len) {
 }
 
 // The link word keeps 48 bits of pointer: an address above that would corrupt the chain.
-void CheckAddress(const void* p) {
-  const auto address = reinterpret_cast<uintptr_t>(p);
+void CheckAddress(uintptr_t address) {
   if ((address >> 48) != 0) {
     std::fprintf(stderr, "KeyTable: node address %#zx does not fit in 48 bits\n",
                  static_cast<size_t>(address));
@@ -49,7 +48,7 @@ void CheckAddress(const void* p) {
 char* AllocateNode(size_t bytes) {
   void* p = std::malloc(bytes);
   if (p == nullptr) throw std::bad_alloc();
-  CheckAddress(p);
+  CheckAddress(reinterpret_cast<uintptr_t>(p));
   return static_cast<char*>(p);
 }
 
@@ -114,8 +113,11 @@ KeyNode* KeyTable::Find(std::string_view key) const {
 KeyNode* KeyTable::Insert(std::string_view key, uint8_t type, std::string_view value,
                           bool with_expiry) {
   assert(Find(key) == nullptr);
+  // The first bucket array before the node, so that a failure leaks nothing.
+  if (buckets_ == nullptr && !Rehash(kMinBits)) throw std::bad_alloc();
   char* p = AllocateNode(NodeSize(with_expiry, key.size(), value.size()));
-  StoreWord(p, uint64_t{Tag(type, with_expiry ? KeyNode::kExpiryFlag : 0)} << KeyNode::kTagShift);
+  const uint8_t tag = Tag(type, with_expiry ? KeyNode::kExpiryFlag : 0);
+  StoreWord(p, uint64_t{tag} << KeyNode::kTagShift);
   char* q = p + kLinkSize;
   if (with_expiry) {
     std::memset(q, 0, kExpirySize);
@@ -145,9 +147,9 @@ KeyNode* KeyTable::Reset(KeyNode* node, uint8_t type, std::string_view value, bo
     }
     return node;
   }
-  const bool aliases =
-      value.data() != nullptr && Overlaps(value.data(), value.size(), node->base(),
-                                          static_cast<size_t>(key - node->base()) + key_len + old_len);
+  const size_t old_size = static_cast<size_t>(key - node->base()) + key_len + old_len;
+  const bool aliases = value.data() != nullptr &&
+                       Overlaps(value.data(), value.size(), node->base(), old_size);
   if (same_layout && !aliases) {
     node = ReallocValue(node, value.size());
     node->set_tag(tag);
@@ -308,12 +310,14 @@ bool KeyTable::Rehash(uint32_t new_bits) {
       if (b + kAhead < count && buckets_[b + kAhead] != nullptr) {
         __builtin_prefetch(buckets_[b + kAhead]);
       }
-      for (KeyNode* node = buckets_[b]; node != nullptr; node = node->next()) {
+      for (KeyNode* node = buckets_[b]; node != nullptr;) {
+        KeyNode* next = node->next();  // linking the batch rewrites the link word
         const size_t slot = static_cast<size_t>(Hash(node->key()) >> shift);
         __builtin_prefetch(&fresh[slot], 1);
         batch[pending] = node;
         slots[pending] = slot;
         if (++pending == kBatch) link_batch();
+        node = next;
       }
     }
     link_batch();
@@ -335,7 +339,7 @@ KeyNode* KeyTable::ReallocValue(KeyNode* node, size_t new_len) {
   const Link link = FindLink(node);
   void* p = std::realloc(node, new_size);
   if (p == nullptr) throw std::bad_alloc();
-  CheckAddress(p);
+  CheckAddress(reinterpret_cast<uintptr_t>(p));
   auto* moved = static_cast<KeyNode*>(p);
   EncodeVarint(moved->base() + len_offset, new_len);
   if (moved != node) SetLink(link, moved);

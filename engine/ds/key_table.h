@@ -22,9 +22,10 @@
 // whole scan at least once, across any number of resizes (a key may come twice when the
 // table halves during the scan).
 //
-// A resize rehashes every node at once (O(size) with one XXH3 per key, about 20 ms per
-// million keys). An incremental rehash, as Redis does, is left for later; nodes never move
-// during a resize, so KeyNode pointers stay valid across Insert/Erase of other keys.
+// A resize rehashes every node at once (O(size) with one XXH3 per key; about 50 ms for a
+// million keys here, a latency spike for that one command). An incremental rehash, as
+// Redis does, is left for later; nodes never move during a resize, so KeyNode pointers
+// stay valid across Insert/Erase of other keys.
 // Only Reset, ResizeValue and SetHasExpiry may move a node (they return the new pointer).
 //
 // Not thread-safe: a table belongs to one shard thread. The table never looks inside
@@ -196,6 +197,7 @@ class KeyTable {
   // requested from malloc, without the allocator's rounding).
   size_t MemoryUsage() const;
 
+  // Methods that take a KeyNode* (Reset ... Detach) require a node linked in this table.
   KeyNode* Find(std::string_view key) const;
   // Inserts a node for a key that must not be present. Value bytes are copied; a null
   // value.data() with a size leaves the bytes uninitialised for the caller to fill.
