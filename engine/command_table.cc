@@ -77,21 +77,21 @@ CommandSpec kRows[] = {
   // --- connection ---
   ROW("ping", -1, kF, 0, 0, 0, CmdPing, "@fast @connection", "connection", "Returns the server's liveliness response.", "1.0.0"),
   ROW("echo", 2, kF, 0, 0, 0, CmdEcho, "@fast @connection", "connection", "Returns the given string.", "1.0.0"),
-  ROW("hello", -1, kNoAuth|kF|kLS, 0, 0, 0, CmdHello, "@fast @connection", "connection", "Handshakes with the Redis server.", "6.0.0"),
-  ROW("auth", -2, kNoAuth|kF|kLS, 0, 0, 0, CmdAuth, "@fast @connection", "connection", "Authenticates the connection.", "1.0.0"),
-  ROW("quit", -1, kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdQuit, "@fast @connection", "connection", "Closes the connection.", "1.0.0"),
-  ROW("reset", 1, kNoAuth|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdReset, "@fast @connection", "connection", "Resets the connection.", "6.2.0"),
+  ROW("hello", -1, kNoScript|kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdHello, "@fast @connection", "connection", "Handshakes with the Redis server.", "6.0.0"),
+  ROW("auth", -2, kNoScript|kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdAuth, "@fast @connection", "connection", "Authenticates the connection.", "1.0.0"),
+  ROW("quit", -1, kNoScript|kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdQuit, "@fast @connection", "connection", "Closes the connection.", "1.0.0"),
+  ROW("reset", 1, kNoScript|kNoAuth|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdReset, "@fast @connection", "connection", "Resets the connection.", "6.2.0"),
   ROW("select", 2, kF|kLS, 0, 0, 0, CmdSelect, "@fast @connection", "connection", "Changes the selected database.", "1.0.0"),
   ROW("client", -2, kContainer, 0, 0, 0, nullptr, "@slow", "connection", "A container for client connection commands.", "2.4.0"),
-  ROW("client|id", 2, kLS, 0, 0, 0, CmdClientId, "@slow @connection", "connection", "Returns the unique client ID of the connection.", "5.0.0"),
-  ROW("client|setname", 3, kLS, 0, 0, 0, CmdClientSetName, "@slow @connection", "connection", "Sets the connection name.", "2.6.9"),
-  ROW("client|getname", 2, kLS, 0, 0, 0, CmdClientGetName, "@slow @connection", "connection", "Returns the name of the connection.", "2.6.9"),
-  ROW("client|list", -2, kA|kLS, 0, 0, 0, CmdClientList, "@admin @slow @dangerous @connection", "connection", "Lists open connections.", "2.4.0"),
-  ROW("client|info", 2, kLS, 0, 0, 0, CmdClientInfo, "@slow @connection", "connection", "Returns information about the connection.", "6.2.0"),
-  ROW("client|kill", -3, kA|kLS, 0, 0, 0, CmdClientKill, "@admin @slow @dangerous @connection", "connection", "Terminates open connections.", "2.4.0"),
-  ROW("client|setinfo", 4, kLS, 0, 0, 0, CmdClientSetInfo, "@slow @connection", "connection", "Sets information specific to the client or connection.", "7.2.0"),
-  ROW("client|reply", 3, kLS, 0, 0, 0, CmdClientReply, "@slow @connection", "connection", "Instructs the server whether to reply to commands.", "3.2.0"),
-  ROW("client|no-evict", 3, kA|kLS, 0, 0, 0, CmdClientNoEvict, "@admin @slow @dangerous @connection", "connection", "Sets the client eviction mode of the connection.", "7.0.0"),
+  ROW("client|id", 2, kNoScript|kLS, 0, 0, 0, CmdClientId, "@slow @connection", "connection", "Returns the unique client ID of the connection.", "5.0.0"),
+  ROW("client|setname", 3, kNoScript|kLS, 0, 0, 0, CmdClientSetName, "@slow @connection", "connection", "Sets the connection name.", "2.6.9"),
+  ROW("client|getname", 2, kNoScript|kLS, 0, 0, 0, CmdClientGetName, "@slow @connection", "connection", "Returns the name of the connection.", "2.6.9"),
+  ROW("client|list", -2, kA|kNoScript|kLS, 0, 0, 0, CmdClientList, "@admin @slow @dangerous @connection", "connection", "Lists open connections.", "2.4.0"),
+  ROW("client|info", 2, kNoScript|kLS, 0, 0, 0, CmdClientInfo, "@slow @connection", "connection", "Returns information about the connection.", "6.2.0"),
+  ROW("client|kill", -3, kA|kNoScript|kLS, 0, 0, 0, CmdClientKill, "@admin @slow @dangerous @connection", "connection", "Terminates open connections.", "2.4.0"),
+  ROW("client|setinfo", 4, kNoScript|kLS, 0, 0, 0, CmdClientSetInfo, "@slow @connection", "connection", "Sets information specific to the client or connection.", "7.2.0"),
+  ROW("client|reply", 3, kNoScript|kLS, 0, 0, 0, CmdClientReply, "@slow @connection", "connection", "Instructs the server whether to reply to commands.", "3.2.0"),
+  ROW("client|no-evict", 3, kA|kNoScript|kLS, 0, 0, 0, CmdClientNoEvict, "@admin @slow @dangerous @connection", "connection", "Sets the client eviction mode of the connection.", "7.0.0"),
   ROW("client|help", 2, kLS, 0, 0, 0, CmdClientHelp, "@slow @connection", "connection", "Returns helpful text about the different subcommands.", "5.0.0"),
 
   // --- server ---
@@ -112,7 +112,7 @@ CommandSpec kRows[] = {
   ROW("time", 1, kLS|kF, 0, 0, 0, CmdTime, "@fast", "server", "Returns the server time.", "2.6.0"),
   ROW("lastsave", 1, kLS|kF, 0, 0, 0, CmdLastSave, "@fast @dangerous", "server", "Returns the Unix timestamp of the last successful save to disk.", "1.0.0"),
   ROW("debug", -2, kA|kNoScript|kLS, 0, 0, 0, CmdDebug, "@admin @slow @dangerous", "server", "A container for debugging commands.", "1.0.0"),
-  ROW("shutdown", -1, kA|kNoScript|kLS|kAllowBusy, 0, 0, 0, CmdShutdown, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0"),
+  ROW("shutdown", -1, kA|kNoScript|kLS|kNoMulti|kAllowBusy, 0, 0, 0, CmdShutdown, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0"),
 };
 // clang-format on
 #undef ROW

@@ -131,7 +131,8 @@ void Session::ReplyError(std::string_view error) {
 }
 
 void Session::Continue() {
-  while (next_ < cmds_.size()) {
+  // After QUIT (or CLIENT KILL) nothing more of the pipeline runs, as in Redis.
+  while (next_ < cmds_.size() && !close_requested()) {
     const CmdArgs& args = cmds_[next_];
     if (args.empty()) {
       ++next_;

@@ -77,6 +77,9 @@ class Session {
   // QUIT, or CLIENT KILL of this session: the connection closes after writing replies.
   bool close_requested() const { return close_requested_.load(std::memory_order_acquire); }
   void RequestClose();
+  // QUIT and the like from this session itself: the connection closes once the replies
+  // of this round are written (the close hook is not called, so no reply is lost).
+  void CloseAfterReply() { close_requested_.store(true, std::memory_order_release); }
   // The connection's way to be told about RequestClose from another thread.
   void set_close_hook(std::function<void()> hook) { close_hook_ = std::move(hook); }
 

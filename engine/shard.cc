@@ -41,11 +41,12 @@ void Shard::PublishCounts() {
 }
 
 void Shard::Tick() {
+  if (engine_->active_expire.load(std::memory_order_relaxed)) {
+    wheel_.Advance(now_ms(), [](WheelEntry&& entry, int64_t deadline) {
+      entry.db->OnWheelEntry(entry.key, deadline);
+    });
+  }
   PublishCounts();
-  if (!engine_->active_expire.load(std::memory_order_relaxed)) return;
-  wheel_.Advance(now_ms(), [](WheelEntry&& entry, int64_t deadline) {
-    entry.db->OnWheelEntry(entry.key, deadline);
-  });
 }
 
 Shard* Shard::Current() { return current_shard; }

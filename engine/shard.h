@@ -44,7 +44,7 @@ class Shard {
   TxQueue& tx_queue() { return tx_queue_; }
   ShardStats& stats() { return stats_; }
 
-  // Active expiry: fires every wheel entry that is due, after PublishCounts. Runs on the
+  // Active expiry (fires every wheel entry that is due), then PublishCounts. Runs on the
   // shard thread.
   void Tick();
 

@@ -26,12 +26,18 @@ def free_port():
 class ServerProcess:
     """A shoal-server child process on 127.0.0.1:<free port>."""
 
-    def __init__(self, *args, threads=2):
+    def __init__(self, *args, threads=2, config_text=None, password=None):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="shoal-test-")
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
-        cmd = [SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--threads", str(threads),
-               "--dir", self.dir, *args]
+        cmd = [SERVER]
+        if config_text is not None:
+            path = os.path.join(self.dir, "shoal.conf")
+            with open(path, "w") as f:
+                f.write(config_text)
+            cmd.append(path)
+        cmd += ["--port", str(self.port), "--bind", "127.0.0.1", "--threads", str(threads),
+                "--dir", self.dir, *args]
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -40,7 +46,7 @@ class ServerProcess:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
                     s.sendall(b"PING\r\n")
-                    if s.recv(64).startswith(b"+PONG"):
+                    if s.recv(64)[:1] in (b"+", b"-"):  # PONG, or NOAUTH with a password
                         return
             except OSError:
                 pass
