@@ -58,7 +58,9 @@ bool Session::Run(absl::Span<const CmdArgs> cmds, std::string* out,
   async_ = false;
   done_ = std::move(done);
   Continue();
-  return !async_;
+  if (async_) return false;
+  done_ = nullptr;  // never called: drop what it holds (the connection keeps itself in it)
+  return true;
 }
 
 Session::Resolved Session::Resolve(const CmdArgs& args) const {

@@ -137,6 +137,17 @@ class Basics(harness.ServerTestCase):
         self.assertEqual(self.r.get("safe"), b"kept")
         self.assertTrue(self.server.alive())
 
+    def test_closed_connections_are_released(self):
+        for _ in range(50):
+            self.assertEqual(self.server.raw(b"PING\r\n", 0.2), b"+PONG\r\n")
+        for _ in range(20):
+            self.server.cli("set", "k", "v")
+        deadline = time.time() + 5
+        while time.time() < deadline and self.r.info("clients")["connected_clients"] != 1:
+            time.sleep(0.05)
+        self.assertEqual(self.r.info("clients")["connected_clients"], 1)
+        self.assertEqual(self.r.client_list()[0]["cmd"], "client|list")
+
     def test_unknown_command_and_wrong_arity(self):
         with self.assertRaises(Exception) as e:
             self.r.execute_command("NOSUCH", "a", "b")

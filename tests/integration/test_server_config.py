@@ -36,8 +36,9 @@ class Config(unittest.TestCase):
                 r.get("k")
             self.assertTrue(srv.client(password="s3cret").set("k", "v"))
             self.assertEqual(srv.client(password="s3cret").get("k"), b"v")
-            with self.assertRaises(redis.AuthenticationError):
+            with self.assertRaises((redis.AuthenticationError, redis.ResponseError)) as e:
                 srv.client(password="wrong").get("k")
+            self.assertIn("WRONGPASS", str(e.exception))
         finally:
             srv.stop()
 
