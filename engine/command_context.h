@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 #include "engine/command_table.h"
@@ -36,6 +37,9 @@ class CommandContext {
 
   // Replies with an error and counts it (INFO errorstats, failed_calls).
   void Error(std::string_view message);
+  // Redis's addReplyHelp: "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  // the lines, then HELP's own entry, as status replies.
+  void ReplyHelp(std::initializer_list<std::string_view> lines);
   bool failed() const { return failed_; }
 
  private:

@@ -70,17 +70,6 @@ std::optional<ClientType> ParseClientType(std::string_view name) {
 
 ClientType TypeOf(const Session&) { return ClientType::kNormal; }
 
-// Redis's addReplyHelp: a header naming the command, the lines, then HELP's own entry.
-void ReplyHelp(CommandContext& ctx, std::string_view command,
-               std::initializer_list<std::string_view> lines) {
-  ctx.reply.Array(lines.size() + 3);
-  ctx.reply.SimpleString(
-      StrCat(command, " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-  for (std::string_view line : lines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Print this help.");
-}
-
 }  // namespace
 
 // PING [message]: +PONG, or the message as a bulk string.
@@ -376,8 +365,7 @@ void CmdClientNoEvict(CommandContext& ctx) {
 }
 
 void CmdClientHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "CLIENT",
-            {"GETNAME",
+  ctx.ReplyHelp({"GETNAME",
              "    Return the name of the current connection.",
              "ID",
              "    Return the ID of the current connection.",

@@ -44,7 +44,7 @@ namespace {
 // Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT: strings up to this length report "embstr".
 constexpr size_t kEmbstrMaxLen = 44;
 // KeyTable cursors live in a 40-bit space (ds/key_table.h).
-constexpr uint64_t kTableCursorLimit = uint64_t{1} << 40;
+constexpr uint64_t kTableCursorMask = (uint64_t{1} << 40) - 1;
 
 // Redis's lookupKeyRead: the live node, counted in INFO keyspace_hits / keyspace_misses.
 KeyNode* LookupRead(Db& db, std::string_view key) {
@@ -179,17 +179,23 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
 
 // --- Keyspace walks -------------------------------------------------------------------------
 
-// Redis's string2ull: a decimal cursor, negative values refused.
+// Redis 7.0's parseScanCursorOrReply, which is strtoul over the whole text: an optional
+// sign and decimal digits, "-n" wrapping around as in C, the empty text reading as 0;
+// leading spaces and values beyond 64 bits refused.
 bool ParseCursor(std::string_view text, uint64_t* cursor) {
-  int64_t v;
-  if (ParseInt64(text, &v)) {
-    if (v < 0) return false;
-    *cursor = static_cast<uint64_t>(v);
-    return true;
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++i;
+  if (i == text.size()) {
+    *cursor = 0;
+    return i == 0;
   }
   const char* end = text.data() + text.size();
-  auto r = std::from_chars(text.data(), end, *cursor);
-  return !text.empty() && r.ec == std::errc() && r.ptr == end;
+  uint64_t v;
+  auto r = std::from_chars(text.data() + i, end, v);
+  if (r.ec != std::errc() || r.ptr != end) return false;
+  *cursor = negative ? 0 - v : v;
+  return true;
 }
 
 // FLUSHDB / FLUSHALL [ASYNC | SYNC]: false after replying a syntax error. Both modes free
@@ -226,17 +232,6 @@ std::string_view EncodingOf(const KeyNode* node) {
 
 bool LfuPolicy(CommandContext& ctx) {
   return ctx.engine().config().GetString("maxmemory-policy").find("lfu") != std::string::npos;
-}
-
-// Redis's addReplyHelp: a header naming the command, the lines, then HELP's own entry.
-void ReplyHelp(CommandContext& ctx, std::string_view command,
-               std::initializer_list<std::string_view> lines) {
-  ctx.reply.Array(lines.size() + 3);
-  ctx.reply.SimpleString(
-      StrCat(command, " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-  for (std::string_view line : lines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Print this help.");
 }
 
 }  // namespace
@@ -387,8 +382,8 @@ void CmdScan(CommandContext& ctx) {
   }
   const unsigned shards = ctx.engine().shard_count();
   unsigned shard = static_cast<unsigned>(cursor % shards);
-  uint64_t table_cursor = cursor / shards;
-  if (table_cursor >= kTableCursorLimit) return ctx.Error(errors::kInvalidCursor);
+  // A number no SCAN gave still scans from somewhere and ends, as in Redis.
+  uint64_t table_cursor = (cursor / shards) & kTableCursorMask;
 
   std::vector<std::string_view> keys;  // views into nodes: nothing changes until replied
   const size_t want = static_cast<size_t>(count);
@@ -508,8 +503,7 @@ void CmdObjectFreq(CommandContext& ctx) {
 }
 
 void CmdObjectHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "OBJECT",
-            {"ENCODING <key>",
+  ctx.ReplyHelp({"ENCODING <key>",
              "    Return the kind of internal representation used in order to store the value",
              "    associated with a <key>.",
              "FREQ <key>",
@@ -543,8 +537,7 @@ void CmdMemoryUsage(CommandContext& ctx) {
 // Lists the MEMORY subcommands Shoal has (Redis also has DOCTOR, MALLOC-STATS, PURGE and
 // STATS); a line is added here with each new subcommand row.
 void CmdMemoryHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "MEMORY",
-            {"USAGE <key> [SAMPLES <count>]",
+  ctx.ReplyHelp({"USAGE <key> [SAMPLES <count>]",
              "    Return memory in bytes used by <key> and its value. Nested values are",
              "    sampled up to <count> times (default: 5, 0 means sample all)."});
 }

@@ -45,17 +45,6 @@ namespace {
 
 constexpr std::string_view kRedisVersion = "7.2.4";
 
-// Redis's addReplyHelp: a header naming the command, the lines, then HELP's own entry.
-void ReplyHelp(CommandContext& ctx, std::string_view command,
-               std::initializer_list<std::string_view> lines) {
-  ctx.reply.Array(lines.size() + 3);
-  ctx.reply.SimpleString(
-      StrCat(command, " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-  for (std::string_view line : lines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Print this help.");
-}
-
 // printf into a std::string, for the few numbers INFO prints with a fixed precision.
 template <typename... Args>
 std::string Format(const char* format, Args... args) {
@@ -297,8 +286,7 @@ void CmdCommandGetKeys(CommandContext& ctx) {
 }
 
 void CmdCommandHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "COMMAND",
-            {"(no subcommand)",
+  ctx.ReplyHelp({"(no subcommand)",
              "    Return details about all Redis commands.",
              "COUNT",
              "    Return the total number of commands in this Redis server.",
@@ -782,8 +770,7 @@ void CmdConfigRewrite(CommandContext& ctx) {
 }
 
 void CmdConfigHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "CONFIG",
-            {"GET <pattern>",
+  ctx.ReplyHelp({"GET <pattern>",
              "    Return parameters matching the glob-like <pattern> and their values.",
              "SET <directive> <value>",
              "    Set the configuration <directive> to <value>.",
@@ -812,8 +799,7 @@ void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.engine().start_ms(
 void CmdDebug(CommandContext& ctx) {
   std::string_view sub = ctx.arg(1);
   if (IsOption(sub, "help") && ctx.argc() == 2) {
-    return ReplyHelp(
-        ctx, "DEBUG",
+    return ctx.ReplyHelp(
         {"SET-ACTIVE-EXPIRE <0|1>",
          "    Setting it to 0 disables expiring keys in background when they are not accessed "
          "(otherwise the Redis behavior). Setting it to 1 reenables back the default.",

@@ -279,13 +279,4 @@ std::string Session::Describe() const {
       " user=default redir=-1 resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());
 }
 
-// --- CommandContext ------------------------------------------------------------------------
-
-void CommandContext::Error(std::string_view message) {
-  reply.Error(message);
-  failed_ = true;
-  Shard* shard = Shard::Current();
-  if (shard != nullptr) shard->stats().CountError(message.substr(0, message.find(' ')));
-}
-
 }  // namespace shoal::engine

@@ -36,7 +36,6 @@ struct ShardStats {
   Counter keyspace_hits;
   Counter keyspace_misses;
   Counter dirty;  // writes since start (INFO rdb_changes_since_last_save later)
-  Counter tx_refused;
   std::unique_ptr<CommandStats[]> per_command;  // by CommandSpec::id
   size_t ncommands;
 

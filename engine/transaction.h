@@ -6,25 +6,30 @@
 // other client sees any of it half-done. Handlers thus stay synchronous whatever shards
 // their keys live on.
 //
-// Parks are ordered the VLL way (Ren, Thomson, Abadi; Dragonfly's transaction.md):
-//   1. the coordinator takes an id from one global counter;
-//   2. it schedules the transaction on every shard involved, its own included: each shard
-//      appends it to its queue, and refuses an id not above every id it has already
-//      scheduled, so that every queue is in id order;
-//   3. if any shard refused, the coordinator cancels it everywhere and starts again with a
-//      new id; otherwise it arms it everywhere;
-//   4. a shard parks for the transaction at the head of its queue once it is armed (the
-//      coordinator's own shard just acknowledges); when every shard has, the body runs;
-//   5. the coordinator releases the latch and each shard drops the transaction from its
+// Parks are ordered the VLL way (Ren, Thomson, Abadi; Dragonfly's transaction.md): every
+// shard keeps a queue of the multi-shard transactions that involve it, and parks for them
+// one at a time, in queue order.
+//   1. The coordinator locks the queues of every shard involved (its own included), in
+//      shard order, takes an id from one global counter while it holds them, appends the
+//      transaction to each queue, and unlocks. So every queue is in id order, and two
+//      transactions that share shards are in the same order in all of them.
+//   2. It tells each shard to look at its queue. A shard parks for the transaction at
+//      the head of its queue (the coordinator's own shard only acknowledges it); when
+//      every shard has, the body runs on the coordinator's thread.
+//   3. The coordinator releases the latch; each shard drops the transaction from its
 //      queue and goes on with the next.
-// Because every queue is in the same id order and a coordinator always waits
-// asynchronously (its own shard is in the transaction), the lowest id is at the head of
-// every queue it is in, and parks never deadlock.
+// No deadlock: the lowest id queued anywhere is at the head of every queue it is in, and
+// every step it needs (a shard parking, the body on its home, which never parks for
+// others while its own transaction heads its queue) can run, so it finishes, then the next.
 //
-// Commands whose keys all live on one shard do not use this: they run on that shard's
-// thread, one at a time, which is atomic by construction. So do not the shard's intent
-// locks of DESIGN.md: a parked shard runs nothing else, so per-key locks would add cost and
-// no safety (see the closing note of the foundation issue).
+// This differs from DESIGN.md's VLL in two ways, both simplifications measured to be safe:
+//   - Scheduling is one short critical section over the queues' mutexes instead of
+//     messages that a shard may refuse (and a coordinator retry): a parked shard cannot
+//     answer messages, and an unanswered schedule at the head of another queue made a
+//     cycle (seen as a hang under concurrent MSET/MGET with 4 shards).
+//   - No per-key intent locks: a parked shard runs nothing else, so they would add cost
+//     and no safety. Commands whose keys all live on one shard do not use this at all:
+//     they run on that shard's thread, one at a time, atomic by construction.
 #pragma once
 
 #include <atomic>
@@ -42,36 +47,32 @@ namespace shoal::engine {
 class Engine;
 class Transaction;
 
-// One shard's queue of multi-shard transactions, in id order. Owner thread only.
+// One shard's queue of multi-shard transactions, in id order. Coordinators append under
+// `mu_` from any thread; everything else runs on the shard's own thread.
 class TxQueue {
  public:
   explicit TxQueue(unsigned shard) : shard_(shard) {}
-  bool Schedule(Transaction* tx);
-  void Arm(Transaction* tx);
-  void Cancel(Transaction* tx);
-  size_t size() const { return queue_.size(); }
+  // Owner thread: parks for (or, for its own transaction, acknowledges) the head, and then
+  // for each following head, until the queue is empty or its own transaction is waiting.
+  void RunHead();
+  size_t size() const;
 
  private:
   friend class Transaction;
-  // Parks for (or acknowledges) the head while it is armed, then goes on with the next.
-  void RunHead();
-
-  struct Entry {
-    Transaction* tx;
-    bool armed;
-  };
   unsigned shard_;
-  uint64_t max_scheduled_ = 0;
-  std::deque<Entry> queue_;
-  bool running_ = false;  // guards against re-entering RunHead
+  mutable std::mutex mu_;
+  std::deque<Transaction*> queue_;   // guarded by mu_
+  Transaction* acknowledged_ = nullptr;  // owner thread: our own head, already acknowledged
+  bool running_ = false;                 // owner thread: guards against re-entering RunHead
 };
 
 class Transaction : public std::enable_shared_from_this<Transaction> {
  public:
-  // `shards` must include `home`, the coordinator's shard, whose thread calls Start.
+  // `shards` (sorted, no duplicates) must include `home`, the coordinator's shard, whose
+  // thread calls Start.
   Transaction(Engine* engine, unsigned home, std::vector<unsigned> shards);
 
-  // Runs `body` on the home thread with every shard parked, then `done` on the home
+  // Runs `body` on the home thread with every other shard parked, then `done` on the home
   // thread after the shards are released.
   void Start(absl::AnyInvocable<void()> body, absl::AnyInvocable<void()> done);
 
@@ -81,8 +82,6 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
 
  private:
   friend class TxQueue;
-  void Schedule();
-  void OnScheduled();
   void OnShardReady();  // a shard parked or (home) acknowledged
   void RunBody();
   void WaitReleased();  // on a parked shard's thread
@@ -92,7 +91,6 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   std::vector<unsigned> shards_;
   uint64_t id_ = 0;
   std::atomic<int> pending_{0};
-  std::atomic<bool> refused_{false};
   absl::AnyInvocable<void()> body_;
   absl::AnyInvocable<void()> done_;
   std::shared_ptr<Transaction> self_;  // keeps the transaction alive until it concludes
