@@ -504,17 +504,17 @@ void CmdObjectFreq(CommandContext& ctx) {
 
 void CmdObjectHelp(CommandContext& ctx) {
   ctx.ReplyHelp({"ENCODING <key>",
-             "    Return the kind of internal representation used in order to store the value",
-             "    associated with a <key>.",
-             "FREQ <key>",
-             "    Return the access frequency index of the <key>. The returned integer is",
-             "    proportional to the logarithm of the recent access frequency of the key.",
-             "IDLETIME <key>",
-             "    Return the idle time of the <key>, that is the approximated number of",
-             "    seconds elapsed since the last access to the key.",
-             "REFCOUNT <key>",
-             "    Return the number of references of the value associated with the specified",
-             "    <key>."});
+                 "    Return the kind of internal representation used in order to store the value",
+                 "    associated with a <key>.",
+                 "FREQ <key>",
+                 "    Return the access frequency index of the <key>. The returned integer is",
+                 "    proportional to the logarithm of the recent access frequency of the key.",
+                 "IDLETIME <key>",
+                 "    Return the idle time of the <key>, that is the approximated number of",
+                 "    seconds elapsed since the last access to the key.",
+                 "REFCOUNT <key>",
+                 "    Return the number of references of the value associated with the specified",
+                 "    <key>."});
 }
 
 // MEMORY USAGE key [SAMPLES count]: the bytes of the key's node (key, value or object
@@ -538,8 +538,8 @@ void CmdMemoryUsage(CommandContext& ctx) {
 // STATS); a line is added here with each new subcommand row.
 void CmdMemoryHelp(CommandContext& ctx) {
   ctx.ReplyHelp({"USAGE <key> [SAMPLES <count>]",
-             "    Return memory in bytes used by <key> and its value. Nested values are",
-             "    sampled up to <count> times (default: 5, 0 means sample all)."});
+                 "    Return memory in bytes used by <key> and its value. Nested values are",
+                 "    sampled up to <count> times (default: 5, 0 means sample all)."});
 }
 
 }  // namespace shoal::engine

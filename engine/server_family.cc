@@ -287,21 +287,21 @@ void CmdCommandGetKeys(CommandContext& ctx) {
 
 void CmdCommandHelp(CommandContext& ctx) {
   ctx.ReplyHelp({"(no subcommand)",
-             "    Return details about all Redis commands.",
-             "COUNT",
-             "    Return the total number of commands in this Redis server.",
-             "LIST",
-             "    Return a list of all commands in this Redis server.",
-             "INFO [<command-name> ...]",
-             "    Return details about multiple Redis commands.",
-             "    If no command names are given, documentation details for all",
-             "    commands are returned.",
-             "DOCS [<command-name> ...]",
-             "    Return documentation details about multiple Redis commands.",
-             "    If no command names are given, documentation details for all",
-             "    commands are returned.",
-             "GETKEYS <full-command>",
-             "    Return the keys from a full Redis command."});
+                 "    Return details about all Redis commands.",
+                 "COUNT",
+                 "    Return the total number of commands in this Redis server.",
+                 "LIST",
+                 "    Return a list of all commands in this Redis server.",
+                 "INFO [<command-name> ...]",
+                 "    Return details about multiple Redis commands.",
+                 "    If no command names are given, documentation details for all",
+                 "    commands are returned.",
+                 "DOCS [<command-name> ...]",
+                 "    Return documentation details about multiple Redis commands.",
+                 "    If no command names are given, documentation details for all",
+                 "    commands are returned.",
+                 "GETKEYS <full-command>",
+                 "    Return the keys from a full Redis command."});
 }
 
 // --- INFO ----------------------------------------------------------------------------------
@@ -771,13 +771,13 @@ void CmdConfigRewrite(CommandContext& ctx) {
 
 void CmdConfigHelp(CommandContext& ctx) {
   ctx.ReplyHelp({"GET <pattern>",
-             "    Return parameters matching the glob-like <pattern> and their values.",
-             "SET <directive> <value>",
-             "    Set the configuration <directive> to <value>.",
-             "RESETSTAT",
-             "    Reset statistics reported by the INFO command.",
-             "REWRITE",
-             "    Rewrite the configuration file."});
+                 "    Return parameters matching the glob-like <pattern> and their values.",
+                 "SET <directive> <value>",
+                 "    Set the configuration <directive> to <value>.",
+                 "RESETSTAT",
+                 "    Reset statistics reported by the INFO command.",
+                 "REWRITE",
+                 "    Rewrite the configuration file."});
 }
 
 // --- Others --------------------------------------------------------------------------------
