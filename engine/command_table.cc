@@ -38,6 +38,24 @@ CommandSpec kRows[] = {
   ROW("substr", 4, kR, 1, 1, 1, CmdGetRange, "@read @string @slow", "string", "Returns a substring from a string value.", "1.0.0"),
   ROW("setrange", 4, kW|kD, 1, 1, 1, CmdSetRange, "@write @string @slow", "string", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0"),
 
+  // --- hashes ---
+  ROW("hset", -4, kW|kD|kF, 1, 1, 1, CmdHSet, "@write @hash @fast", "hash", "Creates or modifies the value of a field in a hash.", "2.0.0"),
+  ROW("hsetnx", 4, kW|kD|kF, 1, 1, 1, CmdHSetNx, "@write @hash @fast", "hash", "Sets the value of a field in a hash only when the field doesn't exist.", "2.0.0"),
+  ROW("hget", 3, kR|kF, 1, 1, 1, CmdHGet, "@read @hash @fast", "hash", "Returns the value of a field in a hash.", "2.0.0"),
+  ROW("hmget", -3, kR|kF, 1, 1, 1, CmdHMGet, "@read @hash @fast", "hash", "Returns the values of all fields in a hash.", "2.0.0"),
+  ROW("hmset", -4, kW|kD|kF, 1, 1, 1, CmdHMSet, "@write @hash @fast", "hash", "Sets the values of multiple fields.", "2.0.0"),
+  ROW("hgetall", 2, kR, 1, 1, 1, CmdHGetAll, "@read @hash @slow", "hash", "Returns all fields and values in a hash.", "2.0.0"),
+  ROW("hdel", -3, kW|kF, 1, 1, 1, CmdHDel, "@write @hash @fast", "hash", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "2.0.0"),
+  ROW("hlen", 2, kR|kF, 1, 1, 1, CmdHLen, "@read @hash @fast", "hash", "Returns the number of fields in a hash.", "2.0.0"),
+  ROW("hexists", 3, kR|kF, 1, 1, 1, CmdHExists, "@read @hash @fast", "hash", "Determines whether a field exists in a hash.", "2.0.0"),
+  ROW("hkeys", 2, kR, 1, 1, 1, CmdHKeys, "@read @hash @slow", "hash", "Returns all fields in a hash.", "2.0.0"),
+  ROW("hvals", 2, kR, 1, 1, 1, CmdHVals, "@read @hash @slow", "hash", "Returns all values in a hash.", "2.0.0"),
+  ROW("hincrby", 4, kW|kD|kF, 1, 1, 1, CmdHIncrBy, "@write @hash @fast", "hash", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "2.0.0"),
+  ROW("hincrbyfloat", 4, kW|kD|kF, 1, 1, 1, CmdHIncrByFloat, "@write @hash @fast", "hash", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "2.6.0"),
+  ROW("hstrlen", 3, kR|kF, 1, 1, 1, CmdHStrLen, "@read @hash @fast", "hash", "Returns the length of the value of a field.", "3.2.0"),
+  ROW("hrandfield", -2, kR, 1, 1, 1, CmdHRandField, "@read @hash @slow", "hash", "Returns one or more random fields from a hash.", "6.2.0"),
+  ROW("hscan", -3, kR, 1, 1, 1, CmdHScan, "@read @hash @slow", "hash", "Iterates over fields and values of a hash.", "2.8.0"),
+
   // --- keys ---
   ROW("del", -2, kW, 1, -1, 1, CmdDel, "@keyspace @write @slow", "generic", "Deletes one or more keys.", "1.0.0"),
   ROW("unlink", -2, kW|kF, 1, -1, 1, CmdDel, "@keyspace @write @fast", "generic", "Asynchronously deletes one or more keys.", "4.0.0"),

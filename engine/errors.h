@@ -50,6 +50,15 @@ inline constexpr std::string_view kLfuSelected =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
     "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
+// Hashes (hash_family.cc).
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInfinity = "ERR value is NaN or Infinity";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+// Redis's getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) (HRANDFIELD's count).
+inline constexpr std::string_view kValueOutOfLongRange =
+    "ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807";
+
 // Connection and server commands (connection_family.cc, server_family.cc).
 inline constexpr std::string_view kProtoVersionNotInteger =
     "ERR Protocol version is not an integer or out of range";

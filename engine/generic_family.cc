@@ -23,7 +23,6 @@
 // change the table while they run (KEYS, SCAN) skip them and leave them to the shard's
 // timing wheel.
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,6 +34,7 @@
 #include "engine/errors.h"
 #include "engine/families.h"
 #include "engine/glob.h"
+#include "engine/scan_args.h"
 #include "engine/shard.h"
 #include "protocol/strings.h"
 
@@ -178,25 +178,6 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
 }
 
 // --- Keyspace walks -------------------------------------------------------------------------
-
-// Redis 7.0's parseScanCursorOrReply, which is strtoul over the whole text: an optional
-// sign and decimal digits, "-n" wrapping around as in C, the empty text reading as 0;
-// leading spaces and values beyond 64 bits refused.
-bool ParseCursor(std::string_view text, uint64_t* cursor) {
-  size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) ++i;
-  if (i == text.size()) {
-    *cursor = 0;
-    return i == 0;
-  }
-  const char* end = text.data() + text.size();
-  uint64_t v;
-  auto r = std::from_chars(text.data() + i, end, v);
-  if (r.ec != std::errc() || r.ptr != end) return false;
-  *cursor = negative ? 0 - v : v;
-  return true;
-}
 
 // FLUSHDB / FLUSHALL [ASYNC | SYNC]: false after replying a syntax error. Both modes free
 // synchronously: there is no background free thread (yet), and a shard's own memory is
@@ -359,34 +340,20 @@ void CmdKeys(CommandContext& ctx) {
 // An unknown TYPE matches nothing (Redis 7.0 compares type names).
 void CmdScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseCursor(ctx.arg(1), &cursor)) return ctx.Error(errors::kInvalidCursor);
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false, by_type = false, known_type = false;
+  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.Error(errors::kInvalidCursor);
+  ScanOptions options;
+  std::string_view error = ParseScanOptions(ctx.args, 2, /*allow_type=*/true, &options);
+  if (!error.empty()) return ctx.Error(error);
   ObjType type = ObjType::kString;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string_view a = ctx.arg(i);
-    if (i + 1 >= ctx.argc()) return ctx.Error(errors::kSyntax);
-    if (IsOption(a, "count")) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) return ctx.Error(errors::kNotInteger);
-      if (count < 1) return ctx.Error(errors::kSyntax);
-    } else if (IsOption(a, "match")) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else if (IsOption(a, "type")) {
-      by_type = true;
-      known_type = ParseTypeName(ctx.arg(i + 1), &type);
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
+  const bool by_type = options.by_type;
+  const bool known_type = by_type && ParseTypeName(options.type, &type);
   const unsigned shards = ctx.engine().shard_count();
   unsigned shard = static_cast<unsigned>(cursor % shards);
   // A number no SCAN gave still scans from somewhere and ends, as in Redis.
   uint64_t table_cursor = (cursor / shards) & kTableCursorMask;
 
   std::vector<std::string_view> keys;  // views into nodes: nothing changes until replied
-  const size_t want = static_cast<size_t>(count);
+  const size_t want = static_cast<size_t>(options.count);
   size_t visited = 0;
   uint64_t next = 0;
   for (;;) {
@@ -395,7 +362,7 @@ void CmdScan(CommandContext& ctx) {
       ++visited;
       if (db.IsExpired(node)) return;
       if (by_type && (!known_type || Db::TypeOf(node) != type)) return;
-      if (use_pattern && !GlobMatch(pattern, node->key())) return;
+      if (!options.Matches(node->key())) return;
       keys.push_back(node->key());
     });
     if (table_cursor == 0 && ++shard == shards) break;  // the last shard is done: cursor 0
