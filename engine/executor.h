@@ -2,8 +2,9 @@
 //
 // The engine needs only this from a thread: run posted tasks in the order they were
 // posted, one at a time, and call a tick function every few milliseconds (expiry). The
-// embedded engine uses QueueExecutor; the server plugs in an Asio io_context so that the
-// same thread also serves that shard's sockets (the engine never sees Asio).
+// embedded engine uses QueueExecutor; the server plugs in an epoll EventLoop
+// (src/event_loop.h) so that the same thread also serves that shard's sockets (the
+// engine never sees a socket).
 //
 // A task may block its thread (a shard parked for a transaction does); tasks posted
 // meanwhile wait their turn.

@@ -1,8 +1,15 @@
 #include "src/connection.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
-#include "asio/write.hpp"
 #include "engine/engine.h"
 #include "protocol/reply_writer.h"
 #include "protocol/strings.h"
@@ -10,27 +17,59 @@
 
 namespace shoal::server {
 namespace {
+
 constexpr size_t kReadChunk = 16 * 1024;
 constexpr size_t kMaxCommandsPerRound = 1024;
+// An output buffer grown past this by a large reply is given back once written.
+constexpr size_t kMaxIdleOutput = 1024 * 1024;
+// Redis's floor for client-query-buffer-limit (CONFIG refuses less): below it the limit
+// cannot be exceeded, so the config is not consulted on the common path.
+constexpr size_t kMinQueryBufferLimit = 1024 * 1024;
+
+// "127.0.0.1:6379", "[::1]:6379", as Redis's anetFormatAddr writes them (CLIENT LIST,
+// CLIENT KILL ADDR). "" when the address is of another family.
+std::string FormatAddress(const sockaddr_storage& ss) {
+  char ip[INET6_ADDRSTRLEN] = {};
+  if (ss.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+    return StrCat(ip, ":", ntohs(a->sin_port));
+  }
+  if (ss.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+    inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
+    return StrCat("[", ip, "]:", ntohs(a->sin6_port));
+  }
+  return "";
+}
+
 }  // namespace
 
-Connection::Connection(Server* server, unsigned shard, asio::ip::tcp::socket socket)
-    : server_(server), shard_(shard), socket_(std::move(socket)) {
+Connection::Connection(Server* server, EventLoop* loop, unsigned shard, int fd)
+    : server_(server), loop_(loop), shard_(shard), fd_(fd) {
   session_ = server_->engine().NewSession(static_cast<int>(shard));
-  asio::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
-  auto remote = socket_.remote_endpoint(ec);
-  if (!ec) session_->connection().addr = StrCat(remote.address().to_string(), ":", remote.port());
-  auto local = socket_.local_endpoint(ec);
-  if (!ec) session_->connection().laddr = StrCat(local.address().to_string(), ":", local.port());
-  session_->connection().fd = socket_.native_handle();
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+    session_->connection().addr = FormatAddress(ss);
+  }
+  len = sizeof(ss);
+  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+    session_->connection().laddr = FormatAddress(ss);
+  }
+  session_->connection().fd = fd_;
   protocol::ParserLimits limits;
   limits.max_bulk_len = server_->engine().config().GetInt("proto-max-bulk-len");
   parser_.set_limits(limits);
 }
 
-Connection::~Connection() = default;
+Connection::~Connection() {
+  // Only when the server is torn down with the connection open (its loop has stopped, so
+  // the fd is not unwatched: closing it removes it from the epoll set).
+  if (fd_ >= 0) close(fd_);
+}
 
 void Connection::Start() {
   std::weak_ptr<Connection> weak = weak_from_this();
@@ -41,7 +80,9 @@ void Connection::Start() {
     });
   });
   server_->Track(shared_from_this());
-  Read();
+  if (!loop_->Watch(fd_, EPOLLIN, this)) return Shutdown();
+  interest_ = EPOLLIN;
+  state_ = State::kReading;
 }
 
 void Connection::Close() {
@@ -51,28 +92,72 @@ void Connection::Close() {
   });
 }
 
-void Connection::Read() {
-  if (closed_) return;
-  if (in_.size() - in_used_ < kReadChunk / 2) in_.resize(std::max(in_.size() * 2, kReadChunk));
-  auto self = shared_from_this();
-  socket_.async_read_some(asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
-                          [self](const asio::error_code& ec, size_t n) {
-                            if (ec) return self->Shutdown();
-                            self->OnRead(n);
-                          });
+void Connection::OnEvent(uint32_t events) {
+  switch (state_) {
+    case State::kReading:
+      if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) OnReadable();
+      return;
+    case State::kWriting:
+      if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) Flush();
+      return;
+    case State::kWaiting:
+      // A reset or failed socket: its replies could not be delivered. The round still
+      // completes (pending_self_ keeps this object) and finds the connection closed.
+      if (events & (EPOLLERR | EPOLLHUP)) return Shutdown();
+      // Input arrived while the Session waits (a pipelining client): stop watching it
+      // until the round is done, rather than have level-triggered readiness spin the
+      // loop. A client that waits for its reply never gets here, so the cross-shard path
+      // costs no epoll_ctl at P=1.
+      SetInterest(0);
+      return;
+    case State::kContinuing:
+      // The continuation task runs on the loop's next turn; until then events are ignored
+      // (level-triggered, they come back if still true).
+      return;
+    case State::kClosed:
+      return;
+  }
 }
 
-void Connection::OnRead(size_t n) {
-  in_used_ += n;
+void Connection::SetInterest(uint32_t events) {
+  if (events == interest_) return;
+  if (!loop_->Modify(fd_, events)) return Shutdown();
+  interest_ = events;
+}
+
+void Connection::OnReadable() {
+  bool got = false;
+  while (true) {
+    if (in_.size() - in_used_ < kReadChunk / 2) in_.resize(std::max(in_.size() * 2, kReadChunk));
+    size_t room = in_.size() - in_used_;
+    ssize_t n = read(fd_, in_.data() + in_used_, room);
+    if (n > 0) {
+      in_used_ += static_cast<size_t>(n);
+      got = true;
+      // A read that filled the buffer may have left more behind: grow and read again.
+      if (static_cast<size_t>(n) < room || in_used_ > kMinQueryBufferLimit) break;
+      continue;
+    }
+    if (n == 0) {
+      if (got) break;  // run what came before the end; the next read sees the end again
+      return Shutdown();
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return Shutdown();
+  }
+  if (!got) return;  // spurious readiness
   session_->connection().query_buffer.store(in_used_, std::memory_order_relaxed);
-  if (in_used_ > static_cast<size_t>(server_->engine().config().GetInt("client-query-buffer-limit"))) {
+  if (in_used_ > kMinQueryBufferLimit &&
+      in_used_ > static_cast<size_t>(
+                     server_->engine().config().GetInt("client-query-buffer-limit"))) {
     return Shutdown();  // Redis closes a client whose query buffer passes the limit
   }
   Process();
 }
 
 void Connection::Process() {
-  if (closed_) return;
+  if (state_ == State::kClosed) return;
   cmd_count_ = 0;
   parsed_ = 0;
   while (cmd_count_ < kMaxCommandsPerRound) {
@@ -92,13 +177,29 @@ void Connection::Process() {
     if (parsed_ == in_used_) break;
   }
   if (cmd_count_ > 0) {
-    auto self = shared_from_this();
+    in_run_call_ = true;
+    run_done_inline_ = false;
     bool finished = session_->Run(absl::Span<const engine::CmdArgs>(cmds_.data(), cmd_count_),
-                                  &out_, [self] { self->AfterRun(); });
-    if (!finished) return;
+                                  &out_, [this] { OnRunDone(); });
+    in_run_call_ = false;
+    if (!finished && !run_done_inline_) {
+      // The Session resumes on this thread later; until then nothing here may change.
+      pending_self_ = shared_from_this();
+      if (state_ != State::kClosed) state_ = State::kWaiting;
+      return;
+    }
   }
   AfterRun();
 }
+
+void Connection::OnRunDone() {
+  if (in_run_call_) {  // called from inside Session::Run: Process finishes the round
+    run_done_inline_ = true;
+    return;
+  }
+  std::shared_ptr<Connection> self = std::move(pending_self_);
+  AfterRun();
+}  // `self` may be the last reference: nothing after this
 
 void Connection::CompactInput() {
   if (parsed_ == 0) return;
@@ -112,50 +213,70 @@ void Connection::CompactInput() {
 }
 
 void Connection::AfterRun() {
-  if (closed_) return;
+  if (state_ == State::kClosed) return;
   if (!protocol_error_.empty()) {
     protocol::ReplyWriter(&out_).Error(StrCat("ERR ", protocol_error_));
     closing_ = true;
   }
   if (session_->close_requested()) closing_ = true;
   CompactInput();
-  if (!out_.empty()) return Write();
-  if (closing_) return Shutdown();
-  Read();
+  if (out_sent_ < out_.size()) return Flush();
+  AfterWrite();
 }
 
-void Connection::Write() {
-  // Try at once: most replies fit the socket buffer, and that saves a trip through epoll.
-  asio::error_code ec;
-  size_t n = socket_.write_some(asio::buffer(out_), ec);
-  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Shutdown();
-  if (n == out_.size()) {
-    out_.clear();
-    if (closing_) return Shutdown();
-    // Requests left in the buffer (over the per-round cap) run before we read again.
-    if (in_used_ > 0 && cmd_count_ == kMaxCommandsPerRound) return Process();
-    return Read();
+void Connection::Flush() {
+  while (true) {
+    ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+    if (n >= 0) {
+      out_sent_ += static_cast<size_t>(n);
+      if (out_sent_ == out_.size()) return AfterWrite();
+      break;  // the socket buffer is full: wait until it drains
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return Shutdown();
   }
-  out_.erase(0, n);
-  session_->connection().output_buffer.store(out_.size(), std::memory_order_relaxed);
-  auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(out_), [self](const asio::error_code& ec, size_t) {
-    if (ec) return self->Shutdown();
-    self->out_.clear();
-    self->session_->connection().output_buffer.store(0, std::memory_order_relaxed);
-    if (self->closing_) return self->Shutdown();
-    if (self->in_used_ > 0 && self->cmd_count_ == kMaxCommandsPerRound) return self->Process();
-    self->Read();
-  });
+  session_->connection().output_buffer.store(out_.size() - out_sent_, std::memory_order_relaxed);
+  state_ = State::kWriting;
+  SetInterest(EPOLLOUT);
+}
+
+void Connection::AfterWrite() {
+  if (!out_.empty()) {
+    if (state_ == State::kWriting) {
+      session_->connection().output_buffer.store(0, std::memory_order_relaxed);
+    }
+    out_.clear();
+    out_sent_ = 0;
+    if (out_.capacity() > kMaxIdleOutput) out_.shrink_to_fit();
+  }
+  if (closing_) return Shutdown();
+  if (cmd_count_ == kMaxCommandsPerRound && in_used_ > 0) {
+    // Requests left in the buffer (over the per-round cap) run before we read again, on
+    // the loop's next turn, after the other clients' events.
+    state_ = State::kContinuing;
+    loop_->Post([self = shared_from_this()] {
+      if (self->state_ != State::kContinuing) return;
+      self->state_ = State::kReading;
+      self->Process();
+    });
+    return;
+  }
+  state_ = State::kReading;
+  SetInterest(EPOLLIN);
 }
 
 void Connection::Shutdown() {
-  if (closed_) return;
-  closed_ = true;
-  asio::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
-  server_->Untrack(this);
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  loop_->Unwatch(fd_);
+  ::shutdown(fd_, SHUT_RDWR);
+  close(fd_);
+  fd_ = -1;
+  // The server's reference may be the last: release it on a later turn of the loop, so
+  // this object does not die inside its own call stack.
+  std::shared_ptr<Connection> self = server_->Untrack(this);
+  if (self) loop_->Post([self = std::move(self)] {});
 }
 
 }  // namespace shoal::server

@@ -1,52 +1,87 @@
-// Connection: one client socket on one shard thread.
+// Connection: one client socket (a non-blocking fd) on one shard thread's EventLoop.
 //
-// The loop is read, parse, run, write: a read may bring many pipelined requests; all of
-// them are parsed in place (argument views point into the read buffer), run in order by
-// the Session, and their replies leave in one write. The connection does not read again
-// until that write is done, which is the back-pressure for clients that pipeline without
-// reading. While the Session waits for another shard, the read buffer stays untouched.
+// The cycle is read, parse, run, write. The fd is watched level-triggered for EPOLLIN
+// while the connection wants input; each readable event does one read() (a second one only
+// when the first filled the buffer), parses every complete request in place (argument
+// views point into the read buffer, at most kMaxCommandsPerRound of them), runs them in
+// order through the Session and write()s all their replies at once. So a request costs
+// one read and one write, and no epoll_ctl, also when the round waits for another shard.
 //
-// Ownership: a Connection is held by a shared_ptr that every pending asio operation and
-// every Session callback captures, so it lives until the last of them has run. It runs
-// only on its shard's thread; CLIENT KILL from another thread posts the close to it.
+// States (state_):
+//   kReading     watching EPOLLIN; the only state in which input is read.
+//   kWaiting     the Session runs a round that waits for another shard; the read buffer
+//                stays untouched. EPOLLIN stays registered (a client waiting for its reply
+//                sends nothing, so nothing fires); if input does arrive meanwhile, interest
+//                is dropped (epoll_ctl MOD to 0) so level-triggered readiness does not spin
+//                the loop, and restored when the round is done. A reset peer is still
+//                reported and closes the connection at once.
+//   kContinuing  a round stopped at kMaxCommandsPerRound with requests left in the buffer;
+//                a posted task runs them on the loop's next turn (other clients first).
+//   kWriting     a write was partial: watching EPOLLOUT only, reading nothing until the
+//                replies are out (back-pressure for clients that pipeline without reading).
+//   kClosed      fd closed and unwatched; every later callback returns at once.
+// epoll_ctl is called only on those rare paths (partial writes, input during a wait).
+//
+// Ownership: the Server's per-shard set holds a shared_ptr from Start until Shutdown. While
+// the Session runs a round asynchronously, pending_self_ holds another, so the Session,
+// the command list and the buffers outlive it. Shutdown hands the last reference to a task
+// on the loop, so the object never dies inside its own call stack. Everything runs on the
+// shard's thread; Close() (CLIENT KILL, idle timeout) and the Session's close hook post
+// the close to it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "asio/ip/tcp.hpp"
 #include "engine/session.h"
 #include "protocol/resp_parser.h"
+#include "src/event_loop.h"
 
 namespace shoal::server {
 
 class Server;
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public EventLoop::Handler,
+                         public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Server* server, unsigned shard, asio::ip::tcp::socket socket);
+  // Takes ownership of `fd`, a connected non-blocking TCP socket. Constructed, started and
+  // destroyed on the thread that runs `loop`, shard `shard`'s loop.
+  Connection(Server* server, EventLoop* loop, unsigned shard, int fd);
   ~Connection();
 
+  // Registers with the server and starts reading.
   void Start();
   // Closes the socket; thread-safe (posts to the connection's thread).
   void Close();
   int64_t last_active_ms() const { return session_->last_active_ms(); }
   engine::Session& session() { return *session_; }
 
+  void OnEvent(uint32_t events) override;
+
  private:
-  void Read();
-  void OnRead(size_t n);
+  enum class State { kReading, kWaiting, kContinuing, kWriting, kClosed };
+
+  void OnReadable();
   // Parses and runs what the buffer holds; writes the replies or waits for the Session.
   void Process();
+  void OnRunDone();
   void AfterRun();
-  void Write();
+  // Writes what is left of out_; on a partial write, waits for EPOLLOUT.
+  void Flush();
+  void AfterWrite();
+  // Changes the epoll interest to `events` (EPOLLIN, EPOLLOUT or 0) if it differs.
+  void SetInterest(uint32_t events);
   void Shutdown();
   void CompactInput();
 
   Server* server_;
+  EventLoop* loop_;
   unsigned shard_;
-  asio::ip::tcp::socket socket_;
+  int fd_;
+  State state_ = State::kReading;
+  uint32_t interest_ = 0;  // what epoll watches for fd_
   std::unique_ptr<engine::Session> session_;
   protocol::RequestParser parser_;
 
@@ -56,9 +91,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<engine::CmdArgs> cmds_;
   size_t cmd_count_ = 0;     // cmds_[0, cmd_count_) are this round's requests
   std::string out_;
+  size_t out_sent_ = 0;      // bytes of out_ already written
   std::string protocol_error_;  // set when the input was malformed: reply it, then close
-  bool closing_ = false;
-  bool closed_ = false;
+  bool closing_ = false;     // close once out_ is written (QUIT, protocol error)
+  bool in_run_call_ = false;        // inside session_->Run
+  bool run_done_inline_ = false;    // the Session called `done` before Run returned
+  std::shared_ptr<Connection> pending_self_;  // set while a round runs asynchronously
 };
 
 }  // namespace shoal::server

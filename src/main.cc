@@ -1,4 +1,6 @@
 // shoal-server: a Redis-compatible server. `shoal-server [redis.conf] [--name value ...]`
+// Loads the configuration, starts the Server (one epoll EventLoop per shard thread) and
+// waits on the main thread for SIGINT, SIGTERM or SHUTDOWN.
 #include <csignal>
 #include <iostream>
 #include <thread>

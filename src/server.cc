@@ -1,17 +1,41 @@
 #include "src/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+#include <thread>
 
-#include "asio/post.hpp"
-#include "asio/write.hpp"
 #include "mimalloc.h"
 #include "protocol/strings.h"
-#include "src/asio_executor.h"
 #include "src/connection.h"
 
 namespace shoal::server {
+namespace {
+
+constexpr int kListenBacklog = 511;  // Redis's tcp-backlog default
+constexpr std::string_view kMaxClientsReply = "-ERR max number of clients reached\r\n";
+
+// An accepted fd on its way to its shard: closed if the task is dropped unrun (shutdown).
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  OwnedFd(OwnedFd&& o) noexcept : fd_(o.Release()) {}
+  OwnedFd& operator=(OwnedFd&&) = delete;
+  ~OwnedFd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  int Release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
 
 Server::Server(engine::Config* config) : config_(config) {
   engine::EngineOptions options;
@@ -20,9 +44,9 @@ Server::Server(engine::Config* config) : config_(config) {
   options.databases = static_cast<int>(config->GetInt("databases"));
   options.config = config;
   for (unsigned i = 0; i < options.shards; ++i) {
-    auto e = std::make_unique<AsioExecutor>();
-    executors_.push_back(e.get());
-    options.executors.push_back(std::move(e));
+    auto loop = std::make_unique<EventLoop>();
+    loops_.push_back(loop.get());
+    options.executors.push_back(std::move(loop));
   }
   engine_ = std::make_unique<engine::Engine>(std::move(options));
   connections_.resize(engine_->shard_count());
@@ -42,79 +66,137 @@ Server::Server(engine::Config* config) : config_(config) {
 
 Server::~Server() = default;
 
-void Server::Post(unsigned shard, engine::Task task) { executors_[shard]->Post(std::move(task)); }
+Server::Listener::~Listener() { close(fd_); }
+
+void Server::Listener::OnEvent(uint32_t events) { server_->AcceptAll(this); }
+
+void Server::Post(unsigned shard, engine::Task task) { loops_[shard]->Post(std::move(task)); }
+
+int Server::Listen(const std::string& addr, bool optional) {
+  // Redis spells the wildcards "*" (IPv4) and "::*" (IPv6).
+  std::string host = addr == "*" ? "0.0.0.0" : addr == "::*" ? "::" : addr;
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port_));
+    len = sizeof(sockaddr_in);
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port_));
+    len = sizeof(sockaddr_in6);
+  } else {
+    std::cerr << "Invalid bind address '" << addr << "'\n";
+    return -1;
+  }
+  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  bool ok = fd >= 0;
+  int one = 1;
+  if (ok) ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0;
+  // As Redis: an IPv6 socket takes only IPv6, so "* ::*" can share the port.
+  if (ok && ss.ss_family == AF_INET6) {
+    ok = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) == 0;
+  }
+  if (ok) ok = bind(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
+  if (ok) ok = listen(fd, kListenBacklog) == 0;
+  if (!ok) {
+    int err = errno;
+    if (fd >= 0) close(fd);
+    if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT)) {
+      return -2;  // Redis skips a "-addr" that this machine does not have
+    }
+    std::cerr << "Could not create server TCP listening socket " << addr << ":" << port_ << ": "
+              << std::strerror(err) << "\n";
+    return -1;
+  }
+  if (port_ == 0) {
+    len = sizeof(ss);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+    port_ = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+  }
+  return fd;
+}
 
 bool Server::Start() {
-  asio::io_context& io = executors_[0]->io();
   port_ = static_cast<unsigned>(config_->GetInt("port"));
-  std::vector<std::string> binds;
   std::string bind = config_->GetString("bind");
   size_t pos = 0;
   while (pos < bind.size()) {
     size_t end = bind.find(' ', pos);
     if (end == std::string::npos) end = bind.size();
     std::string addr = bind.substr(pos, end - pos);
-    if (!addr.empty()) binds.push_back(addr[0] == '-' ? addr.substr(1) : addr);
     pos = end + 1;
+    if (addr.empty()) continue;
+    bool optional = addr[0] == '-';
+    int fd = Listen(optional ? addr.substr(1) : addr, optional);
+    if (fd == -2) continue;
+    if (fd < 0) return false;
+    listeners_.push_back(std::make_unique<Listener>(this, fd));
   }
-  for (const std::string& addr : binds) {
-    asio::error_code ec;
-    asio::ip::address ip = asio::ip::make_address(addr == "*" ? "0.0.0.0" : addr, ec);
-    if (ec) {
-      std::cerr << "Invalid bind address '" << addr << "'\n";
-      return false;
-    }
-    auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(io);
-    asio::ip::tcp::endpoint ep(ip, static_cast<unsigned short>(port_));
-    acceptor->open(ep.protocol(), ec);
-    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor->bind(ep, ec);
-    if (!ec) acceptor->listen(511, ec);
-    if (ec) {
-      std::cerr << "Could not create server TCP listening socket " << addr << ":" << port_ << ": "
-                << ec.message() << "\n";
-      return false;
-    }
-    if (port_ == 0) port_ = acceptor->local_endpoint().port();
-    acceptors_.push_back(std::move(acceptor));
+  if (listeners_.empty()) {
+    std::cerr << "Failed listening on port " << port_ << " (tcp), aborting.\n";
+    return false;
   }
   engine_->server_info().tcp_port = static_cast<int>(port_);
+  // Registered before the shard threads start, so no task is needed to reach them.
+  for (auto& l : listeners_) {
+    if (!loops_[0]->Watch(l->fd(), EPOLLIN, l.get())) {
+      std::cerr << "epoll_ctl: " << std::strerror(errno) << "\n";
+      return false;
+    }
+  }
   for (unsigned s = 0; s < engine_->shard_count(); ++s) {
-    sweep_timers_.push_back(std::make_unique<asio::steady_timer>(executors_[s]->io()));
+    loops_[s]->Every(std::chrono::seconds(1), [this, s] { SweepIdle(s); });
   }
   engine_->Start();
-  for (size_t i = 0; i < acceptors_.size(); ++i) {
-    asio::post(io, [this, i] { Accept(i); });
-  }
-  for (unsigned s = 0; s < engine_->shard_count(); ++s) {
-    Post(s, [this, s] { SweepIdle(s); });
-  }
   return true;
 }
 
-void Server::Accept(size_t listener) {
-  unsigned shard = next_shard_++ % engine_->shard_count();
-  acceptors_[listener]->async_accept(
-      executors_[shard]->io(), [this, listener, shard](const asio::error_code& ec,
-                                                       asio::ip::tcp::socket socket) {
-        if (ec == asio::error::operation_aborted) return;
-        if (!ec) {
-          engine_->total_connections.fetch_add(1, std::memory_order_relaxed);
-          if (engine_->session_count() >= static_cast<size_t>(config_->GetInt("maxclients"))) {
-            engine_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
-            asio::error_code wec;
-            asio::write(socket, asio::buffer(std::string_view("-ERR max number of clients reached\r\n")), wec);
-          } else {
-            // The socket belongs to the shard's io_context: start it on that thread.
-            auto sock = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
-            Post(shard, [this, shard, sock] {
-              auto c = std::make_shared<Connection>(this, shard, std::move(*sock));
-              c->Start();
-            });
-          }
+void Server::AcceptAll(Listener* listener) {
+  while (true) {
+    int fd = accept4(listener->fd(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      switch (errno) {
+        case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+        case EWOULDBLOCK:
+#endif
+          return;
+        // The connection went away before we took it, or (as accept(2) advises) a
+        // network error that belongs to that connection: take the next one.
+        case EINTR: case ECONNABORTED: case EPROTO: case ENETDOWN: case ENOPROTOOPT:
+        case EHOSTDOWN: case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+          continue;
+        default: {
+          // Out of fds or memory: readiness is level-triggered, so stop watching for a
+          // while instead of spinning; the pending connections wait in the backlog.
+          std::cerr << "Accepting client connection: " << std::strerror(errno) << "\n";
+          EventLoop* loop = loops_[0];
+          loop->Unwatch(listener->fd());
+          loop->After(std::chrono::milliseconds(100), [loop, listener] {
+            loop->Watch(listener->fd(), EPOLLIN, listener);
+          });
+          return;
         }
-        Accept(listener);
-      });
+      }
+    }
+    engine_->total_connections.fetch_add(1, std::memory_order_relaxed);
+    if (engine_->session_count() >= static_cast<size_t>(config_->GetInt("maxclients"))) {
+      engine_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      // A fresh socket's buffer takes these few bytes at once; if not, the client loses
+      // only the explanation.
+      (void)send(fd, kMaxClientsReply.data(), kMaxClientsReply.size(), MSG_NOSIGNAL);
+      close(fd);
+      continue;
+    }
+    unsigned shard = next_shard_++ % engine_->shard_count();
+    Post(shard, [this, shard, owned = OwnedFd(fd)]() mutable {
+      auto c = std::make_shared<Connection>(this, loops_[shard], shard, owned.Release());
+      c->Start();
+    });
+  }
 }
 
 void Server::Track(std::shared_ptr<Connection> c) {
@@ -122,27 +204,23 @@ void Server::Track(std::shared_ptr<Connection> c) {
   connections_[shard].all.insert(std::move(c));
 }
 
-void Server::Untrack(Connection* c) {
+std::shared_ptr<Connection> Server::Untrack(Connection* c) {
   auto& set = connections_[c->session().home()].all;
   auto it = set.find(c);
-  if (it != set.end()) set.erase(it);
+  if (it == set.end()) return nullptr;
+  auto node = set.extract(it);
+  return std::move(node.value());
 }
 
 void Server::SweepIdle(unsigned shard) {
   int64_t timeout_ms = config_->GetInt("timeout") * 1000;
-  if (timeout_ms > 0) {
-    int64_t now = engine_->clock().NowMs();
-    std::vector<Connection*> idle;
-    for (const auto& c : connections_[shard].all) {
-      if (now - c->last_active_ms() > timeout_ms) idle.push_back(c.get());
-    }
-    for (Connection* c : idle) c->Close();
+  if (timeout_ms <= 0) return;
+  int64_t now = engine_->clock().NowMs();
+  std::vector<Connection*> idle;
+  for (const auto& c : connections_[shard].all) {
+    if (now - c->last_active_ms() > timeout_ms) idle.push_back(c.get());
   }
-  asio::steady_timer& timer = *sweep_timers_[shard];
-  timer.expires_after(std::chrono::seconds(1));
-  timer.async_wait([this, shard](const asio::error_code& ec) {
-    if (!ec) SweepIdle(shard);
-  });
+  for (Connection* c : idle) c->Close();
 }
 
 void Server::RequestStop() {
@@ -159,10 +237,10 @@ void Server::Wait() {
     stop_cv_.wait(lock, [this] { return stop_requested_; });
   }
   engine_->Stop();
-  // The shard threads are gone: drop what lives on their io_contexts before the engine
-  // destroys them (connections unregister their sessions from the still-whole engine).
-  acceptors_.clear();
-  sweep_timers_.clear();
+  // The shard threads are gone: close the listeners and drop the connections (which
+  // unregister their sessions from the still-whole engine) before the engine destroys the
+  // loops they were registered with.
+  listeners_.clear();
   connections_.clear();
   engine_.reset();
 }

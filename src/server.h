@@ -1,23 +1,31 @@
-// Server: the shoal-server process. It builds the engine with one AsioExecutor per shard
+// Server: the shoal-server process. It builds the engine with one EventLoop per shard
 // thread, listens on the configured addresses, and hands each accepted socket to a shard
 // thread in turn, where its Connection lives for good.
+//
+// Threads: the listening sockets are watched by shard 0's loop, which accepts and posts
+// each new fd to the next shard round robin; the Connection is created on that shard's
+// thread. Each shard's loop also runs the idle-timeout sweep for its own connections once
+// a second. Wait() runs on the main thread.
+//
+// Ownership: the per-shard connection sets (touched only on their shard's thread) hold the
+// connections; the engine owns the loops. Wait() stops the engine (joining the shard
+// threads), then closes the listeners and drops the connections, then destroys the engine
+// and with it the loops, so nothing outlives the loop it is registered with.
 #pragma once
 
-#include <memory>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "asio/ip/tcp.hpp"
-#include "asio/steady_timer.hpp"
 #include "engine/config.h"
 #include "engine/engine.h"
+#include "src/event_loop.h"
 
 namespace shoal::server {
 
-class AsioExecutor;
 class Connection;
 
 class Server {
@@ -29,31 +37,50 @@ class Server {
   bool Start();
   // Blocks until SIGINT, SIGTERM or SHUTDOWN, then stops everything.
   void Wait();
+  // Thread-safe.
   void RequestStop();
 
   engine::Engine& engine() { return *engine_; }
+  // Thread-safe: runs `task` on shard `shard`'s thread.
   void Post(unsigned shard, engine::Task task);
   unsigned port() const { return port_; }
 
-  // Connections register on their own thread, so each shard's list needs no lock.
+  // Connections register on their own thread, so each shard's set needs no lock. Untrack
+  // returns the set's reference (null if it had none), for the caller to release.
   void Track(std::shared_ptr<Connection> c);
-  void Untrack(Connection* c);
+  std::shared_ptr<Connection> Untrack(Connection* c);
 
  private:
-  void Accept(size_t listener);
+  // A listening socket on shard 0's loop.
+  class Listener : public EventLoop::Handler {
+   public:
+    Listener(Server* server, int fd) : server_(server), fd_(fd) {}
+    ~Listener();
+    int fd() const { return fd_; }
+    void OnEvent(uint32_t events) override;
+
+   private:
+    Server* server_;
+    int fd_;
+  };
+
+  // Creates a listening socket on addr:port_; -1 (with a message on stderr) on failure.
+  // `optional` addresses (Redis's "-addr") that do not exist here are skipped: -2.
+  int Listen(const std::string& addr, bool optional);
+  // Shard 0's thread: accepts until EAGAIN and posts each fd to a shard.
+  void AcceptAll(Listener* listener);
   void SweepIdle(unsigned shard);
 
   engine::Config* config_;
-  std::vector<AsioExecutor*> executors_;  // owned by the engine
+  std::vector<EventLoop*> loops_;  // owned by the engine
   std::unique_ptr<engine::Engine> engine_;
-  std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
   unsigned port_ = 0;
-  unsigned next_shard_ = 0;
+  unsigned next_shard_ = 0;  // shard 0's thread only
   struct ShardConnections {
     absl::flat_hash_set<std::shared_ptr<Connection>> all;
   };
   std::vector<ShardConnections> connections_;
-  std::vector<std::unique_ptr<asio::steady_timer>> sweep_timers_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

@@ -3,7 +3,7 @@
 # build/ (Release, Ninja, ccache). Sourced by run.sh and test.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PACKAGES=(g++ cmake ninja-build ccache pkg-config libasio-dev libabsl-dev libxxhash-dev
+PACKAGES=(g++ cmake ninja-build ccache pkg-config libabsl-dev libxxhash-dev
   libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
   python3 python3-redis liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev)
 
