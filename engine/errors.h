@@ -59,6 +59,31 @@ inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range"
 inline constexpr std::string_view kValueOutOfLongRange =
     "ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807";
 
+// Sorted sets (zset_family.cc).
+inline constexpr std::string_view kZAddXxNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPair =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZScoreNan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kZMinMaxNotString =
+    "ERR min or max not valid string range item";
+inline constexpr std::string_view kZLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZWithScoresByLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
+inline constexpr std::string_view kZLimitNegative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view kZNumKeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kZCountNotPositive = "ERR count should be greater than 0";
+// "ERR at least 1 input key is needed for 'zunionstore' command"
+inline std::string AtLeastOneInputKey(std::string_view command) {
+  return std::string("ERR at least 1 input key is needed for '").append(command).append(
+      "' command");
+}
+
 // Connection and server commands (connection_family.cc, server_family.cc).
 inline constexpr std::string_view kProtoVersionNotInteger =
     "ERR Protocol version is not an integer or out of range";

@@ -3,6 +3,8 @@
 // command_table.cc is the only place that lists them.
 #pragma once
 
+#include "engine/command_table.h"
+
 namespace shoal::engine {
 
 class CommandContext;
@@ -23,6 +25,24 @@ SHOAL_HANDLER(CmdHMSet); SHOAL_HANDLER(CmdHGetAll); SHOAL_HANDLER(CmdHDel); SHOA
 SHOAL_HANDLER(CmdHExists); SHOAL_HANDLER(CmdHKeys); SHOAL_HANDLER(CmdHVals);
 SHOAL_HANDLER(CmdHIncrBy); SHOAL_HANDLER(CmdHIncrByFloat); SHOAL_HANDLER(CmdHStrLen);
 SHOAL_HANDLER(CmdHRandField); SHOAL_HANDLER(CmdHScan);
+
+// zset_family.cc
+SHOAL_HANDLER(CmdZAdd); SHOAL_HANDLER(CmdZIncrBy); SHOAL_HANDLER(CmdZRem); SHOAL_HANDLER(CmdZCard);
+SHOAL_HANDLER(CmdZScore); SHOAL_HANDLER(CmdZMScore); SHOAL_HANDLER(CmdZRank);
+SHOAL_HANDLER(CmdZRevRank); SHOAL_HANDLER(CmdZCount); SHOAL_HANDLER(CmdZLexCount);
+SHOAL_HANDLER(CmdZRange); SHOAL_HANDLER(CmdZRangeStore); SHOAL_HANDLER(CmdZRevRange);
+SHOAL_HANDLER(CmdZRangeByScore); SHOAL_HANDLER(CmdZRevRangeByScore);
+SHOAL_HANDLER(CmdZRangeByLex); SHOAL_HANDLER(CmdZRevRangeByLex);
+SHOAL_HANDLER(CmdZRemRangeByScore); SHOAL_HANDLER(CmdZRemRangeByRank);
+SHOAL_HANDLER(CmdZRemRangeByLex); SHOAL_HANDLER(CmdZPopMin); SHOAL_HANDLER(CmdZPopMax);
+SHOAL_HANDLER(CmdZMPop); SHOAL_HANDLER(CmdZPopByScore); SHOAL_HANDLER(CmdZRandMember);
+SHOAL_HANDLER(CmdZScan); SHOAL_HANDLER(CmdZUnion); SHOAL_HANDLER(CmdZUnionStore);
+SHOAL_HANDLER(CmdZInter); SHOAL_HANDLER(CmdZInterStore); SHOAL_HANDLER(CmdZDiff);
+SHOAL_HANDLER(CmdZDiffStore); SHOAL_HANDLER(CmdZInterCard);
+// Key specs of the numkeys commands: "numkeys key..." at args[1] (ZUNION, ZMPOP, ...) and
+// "dst numkeys key..." (ZUNIONSTORE, ...). Nothing past an invalid numkeys.
+void ZNumKeysKeys(ArgList args, KeyList* keys);
+void ZStoreNumKeysKeys(ArgList args, KeyList* keys);
 
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);

@@ -1,0 +1,905 @@
+// Sorted sets: ZADD, ZRANGE (and its BYSCORE / BYLEX / REV / STORE variants), ZPOPMIN,
+// ZMPOP, ZUNION / ZINTER / ZDIFF, ZSCAN, ... with Redis 7's replies and errors, plus
+// Shoal's native ZPOPBYSCORE (DESIGN.md). The value is a ZSetObject
+// (engine/zset_object.h): a sorted vector ("listpack") while it has at most
+// zset-max-listpack-entries members and none longer than zset-max-listpack-value bytes,
+// then, for good, a skiplist plus a member -> score map. Each write reads both limits once
+// from the config (a mutex) and passes them to the object.
+//
+// Keys: a write on a missing key creates the set only when it adds a member; a write that
+// removes the last member deletes the key. Writes change the object in place (the key
+// keeps its TTL) and call Db::NotifyWrite; the STORE commands replace the destination, as
+// Redis's setKey (any type, TTL dropped), or delete it when the result is empty. Reads on
+// a missing key reply as on an empty set.
+//
+// Scores: parsed as Redis's string2d (ZADD, ZINCRBY, WEIGHTS) or, for range bounds, as
+// its zslParseRange (strtod over the text after an optional '('). Replies use
+// ReplyWriter::Double: a RESP3 double, or a bulk string in RESP2. Lists of (member, score)
+// are flat in RESP2 and nested pairs in RESP3, as Redis 7 replies them.
+//
+// Multi-key commands (ZUNION..., ZINTERCARD, ZMPOP, ZRANGESTORE) name their keys through
+// the table (a keys_fn for the numkeys forms); when they span shards they run with every
+// involved shard parked, so handlers reach each key through ctx.db(key). A keys_fn and its
+// handler agree on which arguments are keys: the handler validates numkeys before it
+// touches any key.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
+#include "engine/args.h"
+#include "engine/command_context.h"
+#include "engine/config.h"
+#include "engine/errors.h"
+#include "engine/families.h"
+#include "engine/scan_args.h"
+#include "engine/shard.h"
+#include "engine/zset_object.h"
+#include "protocol/strings.h"
+
+namespace shoal::engine {
+namespace {
+
+using Entry = ZSetObject::Entry;
+// A (member, score) copied out of a set, to outlive changes to it.
+using OwnedEntry = std::pair<std::string, double>;
+
+ZSetObject::Limits ReadLimits(CommandContext& ctx) {
+  const Config& config = ctx.engine().config();
+  ZSetObject::Limits limits;
+  limits.max_listpack_entries =
+      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("zset-max-listpack-entries")));
+  limits.max_listpack_value =
+      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("zset-max-listpack-value")));
+  return limits;
+}
+
+ZSetObject* ZSetOf(KeyNode* node) { return static_cast<ZSetObject*>(Db::ObjectOf(node)); }
+
+// The set at `key` for a read, or null when missing (counted in keyspace hits/misses).
+// False after replying WRONGTYPE.
+bool FindZSet(CommandContext& ctx, std::string_view key, ZSetObject** zset) {
+  Db& db = ctx.db(key);
+  bool wrong_type;
+  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
+  if (wrong_type) {
+    ctx.Error(errors::kWrongType);
+    return false;
+  }
+  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
+  *zset = node ? ZSetOf(node) : nullptr;
+  return true;
+}
+
+// The set at `key` for a write, or null when missing (no create). False after replying
+// WRONGTYPE.
+bool FindZSetForWrite(CommandContext& ctx, std::string_view key, ZSetObject** zset) {
+  bool wrong_type;
+  KeyNode* node = ctx.db(key).FindOfType(key, ObjType::kZSet, &wrong_type);
+  if (wrong_type) {
+    ctx.Error(errors::kWrongType);
+    return false;
+  }
+  *zset = node ? ZSetOf(node) : nullptr;
+  return true;
+}
+
+// After a write that removed `removed` members: deletes the key when the set is empty,
+// else notifies the write when something changed.
+void FinishRemoval(CommandContext& ctx, std::string_view key, const ZSetObject* zset,
+                   size_t removed) {
+  if (zset->size() == 0) {
+    ctx.db(key).Delete(key);
+  } else if (removed > 0) {
+    ctx.db(key).NotifyWrite(key);
+  }
+}
+
+// Redis's zslParseRangeItem: "(x" excludes x; x is read by strtod over the whole rest of
+// the text (so "" reads as 0, as in Redis); NaN is refused.
+bool ParseScoreBound(std::string_view arg, double* value, bool* exclusive) {
+  std::string text(arg);
+  const char* p = text.c_str();
+  *exclusive = *p == '(';
+  if (*exclusive) ++p;
+  char* end;
+  *value = std::strtod(p, &end);
+  return *end == '\0' && !std::isnan(*value);
+}
+
+bool ParseScoreRange(std::string_view min, std::string_view max, ds::ScoreRange* range) {
+  return ParseScoreBound(min, &range->min, &range->minex) &&
+         ParseScoreBound(max, &range->max, &range->maxex);
+}
+
+// Redis's start/end normalisation for rank ranges (negative counts from the end). False
+// when the range is empty.
+bool NormalizeRanks(int64_t start, int64_t end, size_t size, ZSetObject::RankSpan* span) {
+  const int64_t len = static_cast<int64_t>(size);
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return false;
+  if (end >= len) end = len - 1;
+  span->first = static_cast<size_t>(start);
+  span->count = static_cast<size_t>(end - start + 1);
+  return true;
+}
+
+// A member/score list: flat in RESP2 (scores as bulk strings), pairs in RESP3; members
+// only without scores.
+template <typename E>
+void ReplyEntries(CommandContext& ctx, const std::vector<E>& entries, bool with_scores) {
+  const bool resp3 = ctx.reply.resp() >= 3;
+  ctx.reply.Array(with_scores && !resp3 ? 2 * entries.size() : entries.size());
+  for (const E& e : entries) {
+    if (with_scores && resp3) ctx.reply.Array(2);
+    ctx.reply.Bulk(e.first);
+    if (with_scores) ctx.reply.Double(e.second);
+  }
+}
+
+std::vector<std::pair<std::string_view, double>> AsPairs(const std::vector<Entry>& entries) {
+  std::vector<std::pair<std::string_view, double>> out;
+  out.reserve(entries.size());
+  for (const Entry& e : entries) out.emplace_back(e.member, e.score);
+  return out;
+}
+
+// A new set holding `entries` (distinct members), encoded as the limits say.
+template <typename E>
+std::unique_ptr<ZSetObject> BuildSet(const std::vector<E>& entries,
+                                     const ZSetObject::Limits& limits) {
+  auto zset = std::make_unique<ZSetObject>();
+  size_t max_len = 0;
+  for (const E& e : entries) max_len = std::max(max_len, std::string_view(e.first).size());
+  zset->PrepareFor(entries.size(), max_len, limits);
+  for (const E& e : entries) zset->Insert(e.first, e.second, limits);
+  return zset;
+}
+
+// Redis's STORE ending: `result` replaces `dst` whatever it held (its TTL dropped), or
+// `dst` is deleted when the result is empty; replies the result's size.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetObject> result) {
+  Db& db = ctx.db(dst);
+  const size_t n = result->size();
+  if (KeyNode* old = db.Find(dst)) db.Delete(old);
+  if (n > 0) db.AddObject(dst, std::move(result));
+  ctx.reply.Integer(static_cast<int64_t>(n));
+}
+
+// Removes `count` members from the low (or, with `max`, the high) end of `zset` and
+// returns copies in pop order.
+std::vector<OwnedEntry> PopEnd(ZSetObject* zset, bool max, size_t count) {
+  count = std::min(count, zset->size());
+  std::vector<OwnedEntry> out;
+  out.reserve(count);
+  const size_t first = max ? zset->size() - count : 0;
+  zset->Walk(max ? zset->size() - 1 : 0, count, max,
+             [&](const Entry& e) { out.emplace_back(std::string(e.member), e.score); });
+  zset->EraseRanks(first, count);
+  return out;
+}
+
+// --- ZADD / ZINCRBY ------------------------------------------------------------------------
+
+struct AddFlags {
+  bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
+};
+
+enum class AddOutcome { kAdded, kUpdated, kUnchanged, kSkipped, kNan };
+
+// Redis's zsetAdd for one (score, member). *new_score is the member's score afterwards
+// when the outcome is not kSkipped / kNan.
+AddOutcome AddOne(ZSetObject* zset, std::string_view member, double score, const AddFlags& f,
+                  const ZSetObject::Limits& limits, double* new_score) {
+  if (std::optional<double> cur = zset->Score(member)) {
+    if (f.nx) return AddOutcome::kSkipped;
+    if (f.incr) {
+      score += *cur;
+      if (std::isnan(score)) return AddOutcome::kNan;
+    }
+    if ((f.lt && score >= *cur) || (f.gt && score <= *cur)) return AddOutcome::kSkipped;
+    *new_score = score;
+    if (score == *cur) return AddOutcome::kUnchanged;
+    zset->Update(member, *cur, score);
+    return AddOutcome::kUpdated;
+  }
+  if (f.xx) return AddOutcome::kSkipped;
+  zset->Insert(member, score, limits);
+  *new_score = score;
+  return AddOutcome::kAdded;
+}
+
+// Redis's zaddGenericCommand: options, then pairs; every score is parsed before the key
+// is looked at, so a bad score changes nothing.
+void AddMembers(CommandContext& ctx, bool zincrby) {
+  AddFlags f;
+  f.incr = zincrby;
+  size_t idx = 2;
+  for (; idx < ctx.argc(); ++idx) {
+    std::string_view a = ctx.arg(idx);
+    if (IsOption(a, "nx")) {
+      f.nx = true;
+    } else if (IsOption(a, "xx")) {
+      f.xx = true;
+    } else if (IsOption(a, "ch")) {
+      f.ch = true;
+    } else if (IsOption(a, "incr")) {
+      f.incr = true;
+    } else if (IsOption(a, "gt")) {
+      f.gt = true;
+    } else if (IsOption(a, "lt")) {
+      f.lt = true;
+    } else {
+      break;
+    }
+  }
+  size_t elements = ctx.argc() - idx;
+  if (elements % 2 != 0 || elements == 0) return ctx.Error(errors::kSyntax);
+  elements /= 2;
+  if (f.nx && f.xx) return ctx.Error(errors::kZAddXxNx);
+  if ((f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt)) return ctx.Error(errors::kZAddGtLtNx);
+  if (f.incr && elements > 1) return ctx.Error(errors::kZAddIncrPair);
+  std::vector<double> scores(elements);
+  size_t max_len = 0;
+  for (size_t j = 0; j < elements; ++j) {
+    if (!ParseDouble(ctx.arg(idx + 2 * j), &scores[j])) return ctx.Error(errors::kNotFloat);
+    max_len = std::max(max_len, ctx.arg(idx + 2 * j + 1).size());
+  }
+  const ZSetObject::Limits limits = ReadLimits(ctx);
+  std::string_view key = ctx.arg(1);
+  ZSetObject* zset;
+  if (!FindZSetForWrite(ctx, key, &zset)) return;
+  if (zset == nullptr) {
+    if (f.xx) return f.incr ? ctx.reply.Null() : ctx.reply.Integer(0);
+    auto created = std::make_unique<ZSetObject>();
+    zset = created.get();
+    ctx.db(key).AddObject(key, std::move(created));
+  }
+  zset->PrepareFor(elements, max_len, limits);
+  int64_t added = 0, updated = 0, processed = 0;
+  double score = 0;
+  bool nan = false;
+  for (size_t j = 0; j < elements && !nan; ++j) {
+    switch (AddOne(zset, ctx.arg(idx + 2 * j + 1), scores[j], f, limits, &score)) {
+      case AddOutcome::kAdded: ++added; ++processed; break;
+      case AddOutcome::kUpdated: ++updated; ++processed; break;
+      case AddOutcome::kUnchanged: ++processed; break;
+      case AddOutcome::kSkipped: break;
+      case AddOutcome::kNan: nan = true; break;
+    }
+  }
+  FinishRemoval(ctx, key, zset, static_cast<size_t>(added + updated));
+  if (nan) return ctx.Error(errors::kZScoreNan);
+  if (f.incr) return processed ? ctx.reply.Double(score) : ctx.reply.Null();
+  ctx.reply.Integer(f.ch ? added + updated : added);
+}
+
+// --- Ranges --------------------------------------------------------------------------------
+
+enum class RangeType { kAuto, kRank, kScore, kLex };
+enum class Direction { kAuto, kForward, kReverse };
+
+// Redis's zrangeGenericCommand, for ZRANGE, ZREVRANGE, Z[REV]RANGEBY{SCORE,LEX} and
+// ZRANGESTORE (store: args are dst src ...). Options are parsed, then the range, then the
+// key is looked up.
+void RangeGeneric(CommandContext& ctx, bool store, RangeType type, Direction dir) {
+  const size_t key_idx = store ? 2 : 1;
+  size_t min_idx = key_idx + 1, max_idx = key_idx + 2;
+  bool with_scores = false;
+  int64_t offset = 0, limit = -1;
+  for (size_t j = key_idx + 3; j < ctx.argc(); ++j) {
+    const size_t left = ctx.argc() - j - 1;
+    std::string_view a = ctx.arg(j);
+    if (!store && IsOption(a, "withscores")) {
+      with_scores = true;
+    } else if (IsOption(a, "limit") && left >= 2) {
+      if (!ParseInt64(ctx.arg(j + 1), &offset) || !ParseInt64(ctx.arg(j + 2), &limit)) {
+        return ctx.Error(errors::kNotInteger);
+      }
+      j += 2;
+    } else if (dir == Direction::kAuto && IsOption(a, "rev")) {
+      dir = Direction::kReverse;
+    } else if (type == RangeType::kAuto && IsOption(a, "bylex")) {
+      type = RangeType::kLex;
+    } else if (type == RangeType::kAuto && IsOption(a, "byscore")) {
+      type = RangeType::kScore;
+    } else {
+      return ctx.Error(errors::kSyntax);
+    }
+  }
+  if (type == RangeType::kAuto) type = RangeType::kRank;
+  const bool reverse = dir == Direction::kReverse;
+  if (limit != -1 && type == RangeType::kRank) return ctx.Error(errors::kZLimitNeedsBy);
+  if (with_scores && type == RangeType::kLex) return ctx.Error(errors::kZWithScoresByLex);
+  if (reverse && type != RangeType::kRank) std::swap(min_idx, max_idx);
+
+  int64_t start = 0, end = 0;
+  ds::ScoreRange score_range{};
+  std::optional<ds::LexRange> lex_range;
+  switch (type) {
+    case RangeType::kAuto:
+    case RangeType::kRank:
+      if (!ParseInt64(ctx.arg(min_idx), &start) || !ParseInt64(ctx.arg(max_idx), &end)) {
+        return ctx.Error(errors::kNotInteger);
+      }
+      break;
+    case RangeType::kScore:
+      if (!ParseScoreRange(ctx.arg(min_idx), ctx.arg(max_idx), &score_range)) {
+        return ctx.Error(errors::kZMinMaxNotFloat);
+      }
+      break;
+    case RangeType::kLex:
+      lex_range = ds::LexRange::Parse(ctx.arg(min_idx), ctx.arg(max_idx));
+      if (!lex_range) return ctx.Error(errors::kZMinMaxNotString);
+      break;
+  }
+
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(key_idx), &zset)) return;
+  std::vector<Entry> out;
+  if (zset != nullptr) {
+    auto collect = [&](const Entry& e) { out.push_back(e); };
+    ZSetObject::RankSpan span;
+    if (type == RangeType::kRank) {
+      if (NormalizeRanks(start, end, zset->size(), &span)) {
+        out.reserve(span.count);
+        zset->Walk(reverse ? zset->size() - 1 - span.first : span.first, span.count, reverse,
+                   collect);
+      }
+    } else {
+      span = type == RangeType::kScore ? zset->ScoreSpan(score_range) : zset->LexSpan(*lex_range);
+      // A negative offset skips everything, a negative limit takes everything (Redis).
+      if (offset >= 0 && static_cast<uint64_t>(offset) < span.count) {
+        size_t take = span.count - static_cast<size_t>(offset);
+        if (limit >= 0) take = std::min<size_t>(take, static_cast<uint64_t>(limit));
+        const size_t from = reverse ? span.first + span.count - 1 - static_cast<size_t>(offset)
+                                    : span.first + static_cast<size_t>(offset);
+        zset->Walk(from, take, reverse, collect);
+      }
+    }
+  }
+  if (store) return StoreResult(ctx, ctx.arg(1), BuildSet(AsPairs(out), ReadLimits(ctx)));
+  ReplyEntries(ctx, AsPairs(out), with_scores);
+}
+
+// Redis's zremrangeGenericCommand: the range is parsed before the key is looked up.
+void RemoveRange(CommandContext& ctx, RangeType type) {
+  int64_t start = 0, end = 0;
+  ds::ScoreRange score_range{};
+  std::optional<ds::LexRange> lex_range;
+  if (type == RangeType::kRank) {
+    if (!ParseInt64(ctx.arg(2), &start) || !ParseInt64(ctx.arg(3), &end)) {
+      return ctx.Error(errors::kNotInteger);
+    }
+  } else if (type == RangeType::kScore) {
+    if (!ParseScoreRange(ctx.arg(2), ctx.arg(3), &score_range)) {
+      return ctx.Error(errors::kZMinMaxNotFloat);
+    }
+  } else {
+    lex_range = ds::LexRange::Parse(ctx.arg(2), ctx.arg(3));
+    if (!lex_range) return ctx.Error(errors::kZMinMaxNotString);
+  }
+  std::string_view key = ctx.arg(1);
+  ZSetObject* zset;
+  if (!FindZSetForWrite(ctx, key, &zset)) return;
+  if (zset == nullptr) return ctx.reply.Integer(0);
+  ZSetObject::RankSpan span;
+  if (type == RangeType::kRank) {
+    if (!NormalizeRanks(start, end, zset->size(), &span)) span = {};
+  } else {
+    span = type == RangeType::kScore ? zset->ScoreSpan(score_range) : zset->LexSpan(*lex_range);
+  }
+  zset->EraseRanks(span.first, span.count);
+  FinishRemoval(ctx, key, zset, span.count);
+  ctx.reply.Integer(static_cast<int64_t>(span.count));
+}
+
+// --- Pops ----------------------------------------------------------------------------------
+
+// ZPOPMIN / ZPOPMAX key [count], Redis's zpopMinMaxCommand: without a count a flat
+// [member, score]; with one, pairs (flat in RESP2, nested in RESP3). A missing key or a
+// count of 0 replies an empty array.
+void PopMinMax(CommandContext& ctx, bool max) {
+  if (ctx.argc() > 3) return ctx.Error(errors::kSyntax);
+  int64_t count = -1;
+  if (ctx.argc() == 3) {
+    if (!ParseInt64(ctx.arg(2), &count)) return ctx.Error(errors::kNotInteger);
+    if (count < 0) return ctx.Error(errors::kCountOutOfRange);
+  }
+  std::string_view key = ctx.arg(1);
+  ZSetObject* zset;
+  if (!FindZSetForWrite(ctx, key, &zset)) return;
+  if (zset == nullptr || count == 0) return ctx.reply.Array(0);
+  std::vector<OwnedEntry> popped =
+      PopEnd(zset, max, count == -1 ? 1 : static_cast<size_t>(count));
+  FinishRemoval(ctx, key, zset, popped.size());
+  if (count == -1 && ctx.reply.resp() >= 3) {  // one element: flat even in RESP3
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(popped[0].first);
+    return ctx.reply.Double(popped[0].second);
+  }
+  ReplyEntries(ctx, popped, true);
+}
+
+// The keys of a command whose args[index] is numkeys, followed by that many keys: false
+// when numkeys is no integer >= 1 or there are fewer arguments (the handler then replies
+// an error without touching a key).
+bool NumKeysSpan(ArgList args, size_t index, size_t* first, size_t* count) {
+  int64_t n;
+  if (index >= args.size() || !ParseInt64(args[index], &n) || n < 1) return false;
+  if (static_cast<uint64_t>(n) > args.size() - index - 1) return false;
+  *first = index + 1;
+  *count = static_cast<size_t>(n);
+  return true;
+}
+
+// --- Set operations ------------------------------------------------------------------------
+
+enum class SetOp { kUnion, kInter, kDiff };
+enum class Aggregate { kSum, kMin, kMax };
+
+// Redis's zunionInterAggregate: a sum that is NaN (inf + -inf) becomes 0.
+void AggregateInto(double* target, double value, Aggregate aggregate) {
+  switch (aggregate) {
+    case Aggregate::kSum:
+      *target += value;
+      if (std::isnan(*target)) *target = 0;
+      break;
+    case Aggregate::kMin:
+      *target = value < *target ? value : *target;
+      break;
+    case Aggregate::kMax:
+      *target = value > *target ? value : *target;
+      break;
+  }
+}
+
+bool ByScoreThenMember(const OwnedEntry& a, const OwnedEntry& b) {
+  return a.second < b.second || (a.second == b.second && a.first < b.first);
+}
+
+// Redis's zunionInterDiffGenericCommand for ZUNION, ZINTER, ZDIFF (store: their STORE
+// forms, args dst numkeys ...) and ZINTERCARD (card). Checks: numkeys, the sources'
+// types, then the options. Only sorted sets are accepted as sources (Shoal has no set
+// type yet; Redis also takes sets, with score 1).
+void SetOpGeneric(CommandContext& ctx, bool store, SetOp op, bool card) {
+  const size_t numkeys_idx = store ? 2 : 1;
+  int64_t setnum;
+  if (!ParseInt64(ctx.arg(numkeys_idx), &setnum)) return ctx.Error(errors::kNotInteger);
+  if (setnum < 1) return ctx.Error(errors::AtLeastOneInputKey(ctx.spec.name));
+  if (static_cast<uint64_t>(setnum) > ctx.argc() - (numkeys_idx + 1)) {
+    return ctx.Error(errors::kSyntax);
+  }
+  const size_t n = static_cast<size_t>(setnum);
+  struct Source {
+    ZSetObject* zset;
+    double weight;
+  };
+  std::vector<Source> src(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!FindZSet(ctx, ctx.arg(numkeys_idx + 1 + i), &src[i].zset)) return;
+    src[i].weight = 1;
+  }
+  Aggregate aggregate = Aggregate::kSum;
+  bool with_scores = false;
+  int64_t limit = 0;
+  for (size_t j = numkeys_idx + 1 + n; j < ctx.argc();) {
+    const size_t remaining = ctx.argc() - j;
+    std::string_view a = ctx.arg(j);
+    if (op != SetOp::kDiff && !card && remaining >= n + 1 && IsOption(a, "weights")) {
+      ++j;
+      for (size_t i = 0; i < n; ++i, ++j) {
+        if (!ParseDouble(ctx.arg(j), &src[i].weight)) return ctx.Error(errors::kZWeightNotFloat);
+      }
+    } else if (op != SetOp::kDiff && !card && remaining >= 2 && IsOption(a, "aggregate")) {
+      std::string_view how = ctx.arg(j + 1);
+      if (IsOption(how, "sum")) {
+        aggregate = Aggregate::kSum;
+      } else if (IsOption(how, "min")) {
+        aggregate = Aggregate::kMin;
+      } else if (IsOption(how, "max")) {
+        aggregate = Aggregate::kMax;
+      } else {
+        return ctx.Error(errors::kSyntax);
+      }
+      j += 2;
+    } else if (!store && !card && IsOption(a, "withscores")) {
+      with_scores = true;
+      ++j;
+    } else if (card && remaining >= 2 && IsOption(a, "limit")) {
+      if (!ParseInt64(ctx.arg(j + 1), &limit) || limit < 0) {
+        return ctx.Error(errors::kZLimitNegative);
+      }
+      j += 2;
+    } else {
+      return ctx.Error(errors::kSyntax);
+    }
+  }
+
+  auto weighted = [](double weight, double score) {
+    double v = weight * score;
+    return std::isnan(v) ? 0.0 : v;
+  };
+  std::vector<OwnedEntry> result;
+  int64_t cardinality = 0;
+  if (op == SetOp::kUnion) {
+    absl::flat_hash_map<std::string, double> acc;
+    for (const Source& s : src) {
+      if (s.zset == nullptr) continue;
+      s.zset->Walk(0, s.zset->size(), false, [&](const Entry& e) {
+        const double v = weighted(s.weight, e.score);
+        auto [it, added] = acc.try_emplace(AsAbsl(e.member), v);
+        if (!added) AggregateInto(&it->second, v, aggregate);
+      });
+    }
+    result.reserve(acc.size());
+    for (auto& [member, score] : acc) result.emplace_back(member, score);
+  } else if (op == SetOp::kInter) {
+    const bool any_missing =
+        std::any_of(src.begin(), src.end(), [](const Source& s) { return s.zset == nullptr; });
+    if (!any_missing) {
+      // Walk the smallest set and probe the others, as Redis does.
+      std::stable_sort(src.begin(), src.end(), [](const Source& a, const Source& b) {
+        return a.zset->size() < b.zset->size();
+      });
+      bool done = false;
+      src[0].zset->Walk(0, src[0].zset->size(), false, [&](const Entry& e) {
+        if (done) return;
+        double score = weighted(src[0].weight, e.score);
+        for (size_t i = 1; i < n; ++i) {
+          std::optional<double> other = src[i].zset->Score(e.member);
+          if (!other) return;
+          AggregateInto(&score, src[i].weight * *other, aggregate);
+        }
+        ++cardinality;
+        if (card) {
+          done = limit > 0 && cardinality >= limit;
+        } else {
+          result.emplace_back(std::string(e.member), score);
+        }
+      });
+    }
+  } else if (src[0].zset != nullptr) {  // kDiff
+    src[0].zset->Walk(0, src[0].zset->size(), false, [&](const Entry& e) {
+      for (size_t i = 1; i < n; ++i) {
+        if (src[i].zset != nullptr && src[i].zset->Score(e.member)) return;
+      }
+      result.emplace_back(std::string(e.member), e.score);
+    });
+  }
+  if (card) return ctx.reply.Integer(cardinality);
+  std::sort(result.begin(), result.end(), ByScoreThenMember);
+  if (store) return StoreResult(ctx, ctx.arg(1), BuildSet(result, ReadLimits(ctx)));
+  ReplyEntries(ctx, result, with_scores);
+}
+
+absl::BitGen& Random() {
+  thread_local absl::BitGen gen;
+  return gen;
+}
+
+}  // namespace
+
+// --- Key specs -----------------------------------------------------------------------------
+
+void ZNumKeysKeys(ArgList args, KeyList* keys) {
+  size_t first, count;
+  if (!NumKeysSpan(args, 1, &first, &count)) return;
+  for (size_t i = 0; i < count; ++i) keys->push_back(args[first + i]);
+}
+
+void ZStoreNumKeysKeys(ArgList args, KeyList* keys) {
+  if (args.size() < 2) return;
+  keys->push_back(args[1]);
+  size_t first, count;
+  if (!NumKeysSpan(args, 2, &first, &count)) return;
+  for (size_t i = 0; i < count; ++i) keys->push_back(args[first + i]);
+}
+
+// --- Handlers ------------------------------------------------------------------------------
+
+void CmdZAdd(CommandContext& ctx) { AddMembers(ctx, false); }
+// ZINCRBY key increment member: ZADD INCR, as Redis runs it.
+void CmdZIncrBy(CommandContext& ctx) { AddMembers(ctx, true); }
+
+// ZREM key member [member ...]: how many were removed; deletes the key when none remain.
+void CmdZRem(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  ZSetObject* zset;
+  if (!FindZSetForWrite(ctx, key, &zset)) return;
+  if (zset == nullptr) return ctx.reply.Integer(0);
+  size_t removed = 0;
+  for (size_t i = 2; i < ctx.argc() && zset->size() > 0; ++i) removed += zset->Erase(ctx.arg(i));
+  FinishRemoval(ctx, key, zset, removed);
+  ctx.reply.Integer(static_cast<int64_t>(removed));
+}
+
+void CmdZCard(CommandContext& ctx) {
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  ctx.reply.Integer(zset ? static_cast<int64_t>(zset->size()) : 0);
+}
+
+void CmdZScore(CommandContext& ctx) {
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  std::optional<double> score = zset ? zset->Score(ctx.arg(2)) : std::nullopt;
+  score ? ctx.reply.Double(*score) : ctx.reply.Null();
+}
+
+// ZMSCORE key member [member ...]: a score or nil per member (all nil on a missing key).
+void CmdZMScore(CommandContext& ctx) {
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  ctx.reply.Array(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    std::optional<double> score = zset ? zset->Score(ctx.arg(i)) : std::nullopt;
+    score ? ctx.reply.Double(*score) : ctx.reply.Null();
+  }
+}
+
+namespace {
+// ZRANK / ZREVRANK key member [WITHSCORE], Redis's zrankGenericCommand: nil (a null array
+// with WITHSCORE) when the key or member is missing.
+void RankOf(CommandContext& ctx, bool reverse) {
+  if (ctx.argc() > 4) return ctx.Error(errors::WrongArgs(ctx.spec.name));
+  const bool with_score = ctx.argc() == 4;
+  if (with_score && !IsOption(ctx.arg(3), "withscore")) return ctx.Error(errors::kSyntax);
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  std::optional<double> score = zset ? zset->Score(ctx.arg(2)) : std::nullopt;
+  if (!score) return with_score ? ctx.reply.NullArray() : ctx.reply.Null();
+  size_t rank = zset->RankOf(ctx.arg(2), *score);
+  if (reverse) rank = zset->size() - 1 - rank;
+  if (with_score) ctx.reply.Array(2);
+  ctx.reply.Integer(static_cast<int64_t>(rank));
+  if (with_score) ctx.reply.Double(*score);
+}
+}  // namespace
+
+void CmdZRank(CommandContext& ctx) { RankOf(ctx, false); }
+void CmdZRevRank(CommandContext& ctx) { RankOf(ctx, true); }
+
+// ZCOUNT key min max: the range is parsed before the key is looked up, as in Redis.
+void CmdZCount(CommandContext& ctx) {
+  ds::ScoreRange range{};
+  if (!ParseScoreRange(ctx.arg(2), ctx.arg(3), &range)) return ctx.Error(errors::kZMinMaxNotFloat);
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  ctx.reply.Integer(zset ? static_cast<int64_t>(zset->ScoreSpan(range).count) : 0);
+}
+
+void CmdZLexCount(CommandContext& ctx) {
+  std::optional<ds::LexRange> range = ds::LexRange::Parse(ctx.arg(2), ctx.arg(3));
+  if (!range) return ctx.Error(errors::kZMinMaxNotString);
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  ctx.reply.Integer(zset ? static_cast<int64_t>(zset->LexSpan(*range).count) : 0);
+}
+
+void CmdZRange(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kAuto, Direction::kAuto);
+}
+void CmdZRangeStore(CommandContext& ctx) {
+  RangeGeneric(ctx, true, RangeType::kAuto, Direction::kAuto);
+}
+void CmdZRevRange(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kRank, Direction::kReverse);
+}
+void CmdZRangeByScore(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kScore, Direction::kForward);
+}
+void CmdZRevRangeByScore(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kScore, Direction::kReverse);
+}
+void CmdZRangeByLex(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kLex, Direction::kForward);
+}
+void CmdZRevRangeByLex(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kLex, Direction::kReverse);
+}
+
+void CmdZRemRangeByScore(CommandContext& ctx) { RemoveRange(ctx, RangeType::kScore); }
+void CmdZRemRangeByRank(CommandContext& ctx) { RemoveRange(ctx, RangeType::kRank); }
+void CmdZRemRangeByLex(CommandContext& ctx) { RemoveRange(ctx, RangeType::kLex); }
+
+void CmdZPopMin(CommandContext& ctx) { PopMinMax(ctx, false); }
+void CmdZPopMax(CommandContext& ctx) { PopMinMax(ctx, true); }
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count], Redis's zmpopGenericCommand: pops
+// from the first non-empty key; replies [key, [[member, score], ...]] (nested in both
+// protocols), or a null array when every key is missing.
+void CmdZMPop(CommandContext& ctx) {
+  int64_t numkeys;
+  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys < 1) {
+    return ctx.Error(errors::kZNumKeysNotPositive);
+  }
+  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) return ctx.Error(errors::kSyntax);
+  const size_t where_idx = 2 + static_cast<size_t>(numkeys);
+  bool max;
+  if (IsOption(ctx.arg(where_idx), "min")) {
+    max = false;
+  } else if (IsOption(ctx.arg(where_idx), "max")) {
+    max = true;
+  } else {
+    return ctx.Error(errors::kSyntax);
+  }
+  int64_t count = -1;
+  for (size_t j = where_idx + 1; j < ctx.argc(); ++j) {
+    if (count == -1 && IsOption(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
+      ++j;
+      if (!ParseInt64(ctx.arg(j), &count) || count < 1) {
+        return ctx.Error(errors::kZCountNotPositive);
+      }
+    } else {
+      return ctx.Error(errors::kSyntax);
+    }
+  }
+  if (count == -1) count = 1;
+  for (size_t i = 2; i < where_idx; ++i) {
+    std::string_view key = ctx.arg(i);
+    ZSetObject* zset;
+    if (!FindZSetForWrite(ctx, key, &zset)) return;
+    if (zset == nullptr) continue;
+    std::vector<OwnedEntry> popped = PopEnd(zset, max, static_cast<size_t>(count));
+    FinishRemoval(ctx, key, zset, popped.size());
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(key);
+    ctx.reply.Array(popped.size());
+    for (const auto& [member, score] : popped) {
+      ctx.reply.Array(2);
+      ctx.reply.Bulk(member);
+      ctx.reply.Double(score);
+    }
+    return;
+  }
+  ctx.reply.NullArray();
+}
+
+// ZPOPBYSCORE key max [MIN min] [COUNT n] [WITHSCORES] (Shoal, DESIGN.md): removes and
+// returns the lowest-scored members whose score lies in [min, max] (min defaults to
+// -inf; both take Redis's range syntax). Without COUNT: the member (with WITHSCORES,
+// [member, score]) or nil; with COUNT: an array of up to n, as ZPOPMIN with a count.
+void CmdZPopByScore(CommandContext& ctx) {
+  std::string_view min_arg = "-inf";
+  int64_t count = -1;
+  bool with_scores = false;
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    std::string_view a = ctx.arg(j);
+    if (IsOption(a, "min") && j + 1 < ctx.argc()) {
+      min_arg = ctx.arg(++j);
+    } else if (IsOption(a, "count") && j + 1 < ctx.argc()) {
+      if (!ParseInt64(ctx.arg(++j), &count)) return ctx.Error(errors::kNotInteger);
+      if (count < 0) return ctx.Error(errors::kCountOutOfRange);
+    } else if (IsOption(a, "withscores")) {
+      with_scores = true;
+    } else {
+      return ctx.Error(errors::kSyntax);
+    }
+  }
+  ds::ScoreRange range{};
+  if (!ParseScoreRange(min_arg, ctx.arg(2), &range)) return ctx.Error(errors::kZMinMaxNotFloat);
+  std::string_view key = ctx.arg(1);
+  ZSetObject* zset;
+  if (!FindZSetForWrite(ctx, key, &zset)) return;
+  std::vector<OwnedEntry> popped;
+  if (zset != nullptr) {
+    ZSetObject::RankSpan span = zset->ScoreSpan(range);
+    const size_t n = std::min<size_t>(span.count, count == -1 ? 1 : static_cast<size_t>(count));
+    zset->Walk(span.first, n, false,
+               [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });
+    zset->EraseRanks(span.first, n);
+    FinishRemoval(ctx, key, zset, n);
+  }
+  if (count != -1) return ReplyEntries(ctx, popped, with_scores);
+  if (popped.empty()) return with_scores ? ctx.reply.NullArray() : ctx.reply.Null();
+  if (with_scores) ctx.reply.Array(2);
+  ctx.reply.Bulk(popped[0].first);
+  if (with_scores) ctx.reply.Double(popped[0].second);
+}
+
+// ZRANDMEMBER key [count [WITHSCORES]], Redis's zrandmemberCommand: the count and options
+// are checked before the key. A negative count may repeat members and returns exactly
+// -count; a positive one returns min(count, size) distinct members. O(size + count).
+void CmdZRandMember(CommandContext& ctx) {
+  if (ctx.argc() >= 3) {
+    int64_t l;
+    if (!ParseInt64(ctx.arg(2), &l)) return ctx.Error(errors::kNotInteger);
+    if (l == INT64_MIN) return ctx.Error(errors::kValueOutOfLongRange);
+    if (ctx.argc() > 4 || (ctx.argc() == 4 && !IsOption(ctx.arg(3), "withscores"))) {
+      return ctx.Error(errors::kSyntax);
+    }
+    const bool with_scores = ctx.argc() == 4;
+    if (with_scores && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) {
+      return ctx.Error(errors::kValueOutOfRange);
+    }
+    ZSetObject* zset;
+    if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+    if (zset == nullptr || l == 0) return ctx.reply.Array(0);
+    std::vector<std::pair<std::string_view, double>> all;
+    all.reserve(zset->size());
+    zset->Walk(0, zset->size(), false,
+               [&](const Entry& e) { all.emplace_back(e.member, e.score); });
+    // Emitted as drawn, never gathered: a count of -2^62 must not allocate up front.
+    const bool resp3 = ctx.reply.resp() >= 3;
+    auto open = [&](uint64_t n) { ctx.reply.Array(with_scores && !resp3 ? 2 * n : n); };
+    auto emit = [&](const std::pair<std::string_view, double>& e) {
+      if (with_scores && resp3) ctx.reply.Array(2);
+      ctx.reply.Bulk(e.first);
+      if (with_scores) ctx.reply.Double(e.second);
+    };
+    if (l < 0) {  // repeats allowed
+      const uint64_t count = static_cast<uint64_t>(-l);
+      open(count);
+      for (uint64_t i = 0; i < count; ++i) emit(all[absl::Uniform<size_t>(Random(), 0, all.size())]);
+      return;
+    }
+    const size_t count = std::min<uint64_t>(static_cast<uint64_t>(l), all.size());
+    // A partial Fisher-Yates shuffle: the first `count` entries are a uniform sample. The
+    // whole set comes back in its own order, as Redis's does.
+    if (count < all.size()) {
+      for (size_t i = 0; i < count; ++i) {
+        std::swap(all[i], all[absl::Uniform<size_t>(Random(), i, all.size())]);
+      }
+    }
+    open(count);
+    for (size_t i = 0; i < count; ++i) emit(all[i]);
+    return;
+  }
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  if (zset == nullptr) return ctx.reply.Null();
+  ctx.reply.Bulk(zset->At(absl::Uniform<size_t>(Random(), 0, zset->size())).member);
+}
+
+// ZSCAN key cursor [MATCH pattern] [COUNT count]: as HSCAN (see ZSetObject::Scan); the
+// reply is [cursor, [member, score, ...]] with scores as bulk strings in both protocols.
+void CmdZScan(CommandContext& ctx) {
+  uint64_t cursor;
+  if (!ParseScanCursor(ctx.arg(2), &cursor)) return ctx.Error(errors::kInvalidCursor);
+  ZSetObject* zset;
+  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
+  if (zset == nullptr) {
+    ctx.reply.Array(2);
+    ctx.reply.Bulk("0");
+    return ctx.reply.Array(0);
+  }
+  ScanOptions options;
+  std::string_view error = ParseScanOptions(ctx.args, 3, /*allow_type=*/false, &options);
+  if (!error.empty()) return ctx.Error(error);
+  std::vector<Entry> page;
+  const uint64_t next = zset->Scan(cursor, static_cast<size_t>(options.count), &page);
+  std::vector<std::string> items;
+  items.reserve(page.size() * 2);
+  for (const Entry& e : page) {
+    if (!options.Matches(e.member)) continue;
+    items.emplace_back(e.member);
+    items.push_back(protocol::FormatDouble(e.score));
+  }
+  ctx.reply.Array(2);
+  ctx.reply.Bulk(StrCat(next));
+  ctx.reply.Array(items.size());
+  for (const std::string& item : items) ctx.reply.Bulk(item);
+}
+
+void CmdZUnion(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kUnion, false); }
+void CmdZUnionStore(CommandContext& ctx) { SetOpGeneric(ctx, true, SetOp::kUnion, false); }
+void CmdZInter(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kInter, false); }
+void CmdZInterStore(CommandContext& ctx) { SetOpGeneric(ctx, true, SetOp::kInter, false); }
+void CmdZDiff(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kDiff, false); }
+void CmdZDiffStore(CommandContext& ctx) { SetOpGeneric(ctx, true, SetOp::kDiff, false); }
+// ZINTERCARD numkeys key [key ...] [LIMIT limit]: the intersection's size, counting stops
+// at a non-zero limit.
+void CmdZInterCard(CommandContext& ctx) { SetOpGeneric(ctx, false, SetOp::kInter, true); }
+
+}  // namespace shoal::engine
