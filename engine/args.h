@@ -8,6 +8,11 @@
 
 namespace shoal::engine {
 
+// The most elements HRANDFIELD / ZRANDMEMBER / SRANDMEMBER return for a negative count
+// (with repeats). Redis has no limit and streams such a reply into an unbounded buffer; a
+// count like -2^62 would take the server down, so larger ones get "value is out of range".
+inline constexpr int64_t kMaxRandomRepeats = int64_t{1} << 24;
+
 // Redis string2ll: optional '-', digits, no '+', no spaces, no leading zeros, in range.
 bool ParseInt64(std::string_view s, int64_t* value);
 // Redis string2d (scores, timeouts): strtod over the whole text, no leading space, no NaN.

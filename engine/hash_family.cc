@@ -296,7 +296,7 @@ void CmdHRandField(CommandContext& ctx) {
       return ctx.Error(errors::kSyntax);
     }
     const bool with_values = ctx.argc() == 4;
-    if (with_values && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) {
+    if ((with_values && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) || l < -kMaxRandomRepeats) {
       return ctx.Error(errors::kValueOutOfRange);
     }
     return ReplyRandomFields(ctx, l, with_values);

@@ -820,7 +820,7 @@ void CmdZRandMember(CommandContext& ctx) {
       return ctx.Error(errors::kSyntax);
     }
     const bool with_scores = ctx.argc() == 4;
-    if (with_scores && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) {
+    if ((with_scores && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) || l < -kMaxRandomRepeats) {
       return ctx.Error(errors::kValueOutOfRange);
     }
     ZSetObject* zset;

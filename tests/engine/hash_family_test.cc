@@ -345,6 +345,11 @@ TEST_P(HashFamilyTest, HRandFieldErrors) {
                 ErrArg("ERR value is out of range"));
     // Without WITHVALUES a huge positive count is just "everything".
     EXPECT_THAT(Run({"hrandfield", "h", "9223372036854775807"}), ArrArg(ElementsAre(BulkArg("a"))));
+    // A negative count repeats; one past 2^24 would only exhaust memory (Redis has no cap).
+    EXPECT_THAT(Run({"hrandfield", "h", "-9223372036854775807"}), ErrArg("ERR value is out of range"));
+    EXPECT_THAT(Run({"hrandfield", "h", "-16777217"}), ErrArg("ERR value is out of range"));
+    EXPECT_THAT(Run({"hrandfield", "h", "-3"}),
+                ArrArg(ElementsAre(BulkArg("a"), BulkArg("a"), BulkArg("a"))));
     // The count is checked before the key's type, as in Redis.
     EXPECT_THAT(Run({"set", "s", "x"}), OkArg());
     EXPECT_THAT(Run({"hrandfield", "s", "x"}), ErrArg("ERR value is not an integer"));

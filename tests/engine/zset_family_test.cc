@@ -601,6 +601,9 @@ TEST_P(ZSetFamilyTest, ZRandMember) {
     EXPECT_THAT(Run({"zrandmember", "z", "-9223372036854775808"}), ErrArg("ERR value is out of range"));
     EXPECT_THAT(Run({"zrandmember", "z", "9223372036854775807", "withscores"}),
                 ErrArg("ERR value is out of range"));
+    // A negative count repeats; one past 2^24 would only exhaust memory (Redis has no cap).
+    EXPECT_THAT(Run({"zrandmember", "z", "-9223372036854775807"}), ErrArg("ERR value is out of range"));
+    EXPECT_THAT(Run({"zrandmember", "z", "-16777217"}), ErrArg("ERR value is out of range"));
     ASSERT_EQ(Run({"hello", "3"}).type, Type::kMap);
     Value nested = Run({"zrandmember", "z", "2", "withscores"});
     ASSERT_THAT(nested, ArrArg(SizeIs(2)));
