@@ -189,6 +189,15 @@ int64_t Config::GetInt(std::string_view name) const {
 
 std::string Config::GetString(std::string_view name) const { return Get(name).value_or(""); }
 
+ListpackLimits Config::GetListpackLimits(std::string_view type) const {
+  ListpackLimits limits;
+  limits.max_listpack_entries = static_cast<size_t>(
+      std::max<int64_t>(0, GetInt(StrCat(type, "-max-listpack-entries"))));
+  limits.max_listpack_value =
+      static_cast<size_t>(std::max<int64_t>(0, GetInt(StrCat(type, "-max-listpack-value"))));
+  return limits;
+}
+
 void Config::OnChange(std::function<void(const std::string&)> fn) {
   std::lock_guard<std::mutex> lock(mu_);
   listeners_.push_back(std::move(fn));

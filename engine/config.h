@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/object.h"
 
 namespace shoal::engine {
 
@@ -47,6 +48,9 @@ class Config {
 
   int64_t GetInt(std::string_view name) const;  // kInt, kMemory, kBool (1/0)
   std::string GetString(std::string_view name) const;
+  // `<type>-max-listpack-entries` and `<type>-max-listpack-value`, for type "hash" or
+  // "zset". Takes the mutex: read it once per command.
+  ListpackLimits GetListpackLimits(std::string_view type) const;
 
   // Called after a successful Set (from any thread) with the name that changed.
   void OnChange(std::function<void(const std::string&)> fn);

@@ -34,13 +34,7 @@ namespace shoal::engine {
 namespace {
 
 HashObject::Limits ReadLimits(CommandContext& ctx) {
-  const Config& config = ctx.engine().config();
-  HashObject::Limits limits;
-  limits.max_listpack_entries =
-      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("hash-max-listpack-entries")));
-  limits.max_listpack_value =
-      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("hash-max-listpack-value")));
-  return limits;
+  return ctx.engine().config().GetListpackLimits("hash");
 }
 
 HashObject* HashOf(KeyNode* node) { return static_cast<HashObject*>(Db::ObjectOf(node)); }

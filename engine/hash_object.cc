@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/scan_args.h"
 #include "protocol/strings.h"
-#include "xxhash.h"
 
 namespace shoal::engine {
 namespace {
@@ -82,22 +82,9 @@ uint64_t HashObject::Scan(uint64_t cursor, size_t count, std::vector<Entry>* out
     for (const auto& [f, v] : pairs_) out->emplace_back(f, v);
     return 0;
   }
-  struct Hashed {
-    uint64_t hash;
-    Entry entry;
-  };
-  std::vector<Hashed> rest;
-  for (const auto& [f, v] : table_) {
-    uint64_t h = XXH3_64bits(f.data(), f.size());
-    if (h >= cursor) rest.push_back({h, {f, v}});
-  }
-  std::sort(rest.begin(), rest.end(),
-            [](const Hashed& a, const Hashed& b) { return a.hash < b.hash; });
-  size_t n = std::min(std::max<size_t>(count, 1), rest.size());
-  while (n > 0 && n < rest.size() && rest[n].hash == rest[n - 1].hash) ++n;
-  for (size_t i = 0; i < n; ++i) out->push_back(rest[i].entry);
-  // rest[n].hash > rest[n - 1].hash >= 0 (count >= 1), so a next cursor is never 0.
-  return n < rest.size() ? rest[n].hash : 0;
+  return ScanByKeyHash(table_, cursor, count, out, [](const auto& f, const auto& v) {
+    return Entry(f, v);
+  });
 }
 
 void HashObject::ConvertToTable() {

@@ -29,10 +29,7 @@ namespace shoal::engine {
 
 class HashObject final : public Object {
  public:
-  struct Limits {
-    size_t max_listpack_entries = 128;
-    size_t max_listpack_value = 64;
-  };
+  using Limits = ListpackLimits;
 
   ObjType type() const override { return ObjType::kHash; }
   std::string_view encoding() const override { return listpack_ ? "listpack" : "hashtable"; }

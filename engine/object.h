@@ -29,6 +29,14 @@ std::string_view TypeName(ObjType type);
 // Parses a TYPE name (SCAN ... TYPE t); false when unknown.
 bool ParseTypeName(std::string_view name, ObjType* type);
 
+// When a hash or sorted set leaves its compact "listpack" form (Redis's *-max-listpack-*
+// settings): more than max_listpack_entries elements, or an element longer than
+// max_listpack_value bytes.
+struct ListpackLimits {
+  size_t max_listpack_entries = 128;
+  size_t max_listpack_value = 64;
+};
+
 class Object {
  public:
   virtual ~Object() = default;

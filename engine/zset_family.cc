@@ -53,13 +53,7 @@ using Entry = ZSetObject::Entry;
 using OwnedEntry = std::pair<std::string, double>;
 
 ZSetObject::Limits ReadLimits(CommandContext& ctx) {
-  const Config& config = ctx.engine().config();
-  ZSetObject::Limits limits;
-  limits.max_listpack_entries =
-      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("zset-max-listpack-entries")));
-  limits.max_listpack_value =
-      static_cast<size_t>(std::max<int64_t>(0, config.GetInt("zset-max-listpack-value")));
-  return limits;
+  return ctx.engine().config().GetListpackLimits("zset");
 }
 
 ZSetObject* ZSetOf(KeyNode* node) { return static_cast<ZSetObject*>(Db::ObjectOf(node)); }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/scan_args.h"
 #include "protocol/strings.h"
-#include "xxhash.h"
 
 namespace shoal::engine {
 namespace {
@@ -177,21 +177,9 @@ uint64_t ZSetObject::Scan(uint64_t cursor, size_t count, std::vector<Entry>* out
     for (const Item& item : entries_) out->push_back(Entry{item.member, item.score});
     return 0;
   }
-  struct Hashed {
-    uint64_t hash;
-    Entry entry;
-  };
-  std::vector<Hashed> rest;
-  for (const auto& [member, score] : dict_) {
-    uint64_t h = XXH3_64bits(member.data(), member.size());
-    if (h >= cursor) rest.push_back({h, Entry{member, score}});
-  }
-  std::sort(rest.begin(), rest.end(),
-            [](const Hashed& a, const Hashed& b) { return a.hash < b.hash; });
-  size_t n = std::min(std::max<size_t>(count, 1), rest.size());
-  while (n > 0 && n < rest.size() && rest[n].hash == rest[n - 1].hash) ++n;
-  for (size_t i = 0; i < n; ++i) out->push_back(rest[i].entry);
-  return n < rest.size() ? rest[n].hash : 0;
+  return ScanByKeyHash(dict_, cursor, count, out, [](const auto& member, double score) {
+    return Entry{member, score};
+  });
 }
 
 void ZSetObject::ConvertToSkiplist() {

@@ -34,10 +34,7 @@ namespace shoal::engine {
 
 class ZSetObject final : public Object {
  public:
-  struct Limits {
-    size_t max_listpack_entries = 128;
-    size_t max_listpack_value = 64;
-  };
+  using Limits = ListpackLimits;
   // One element. `member` points into the set and lives until its next write.
   struct Entry {
     std::string_view member;
