@@ -1,5 +1,6 @@
 #include "engine/args.h"
 
+#include "engine/errors.h"
 #include "protocol/strings.h"
 
 #include <cctype>
@@ -94,6 +95,16 @@ std::string FormatLongDouble(long double value) {
   }
   if (out == "-0") out = "0";
   return out;
+}
+
+std::string_view ParseBlockTimeout(std::string_view text, int64_t now_ms, int64_t* deadline_ms) {
+  long double seconds;
+  if (!ParseLongDouble(text, &seconds)) return errors::kTimeoutNotFloat;
+  if (seconds < 0) return errors::kTimeoutNegative;
+  long double ms = std::ceil(seconds * 1000.0L);
+  if (ms > static_cast<long double>(INT64_MAX - now_ms)) return errors::kTimeoutOutOfRange;
+  *deadline_ms = ms > 0 ? now_ms + static_cast<int64_t>(ms) : 0;
+  return "";
 }
 
 bool IsOption(std::string_view arg, std::string_view option) {

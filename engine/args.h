@@ -21,6 +21,11 @@ bool ParseDouble(std::string_view s, double* value);
 bool ParseLongDouble(std::string_view s, long double* value);
 // Redis ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and a bare '.') removed.
 std::string FormatLongDouble(long double value);
+// A blocking command's timeout, Redis's getTimeoutFromObjectOrReply: seconds as a
+// (long) double, 0 for forever. Sets *deadline_ms (absolute, 0 for forever) and returns
+// "" or the error text to reply.
+std::string_view ParseBlockTimeout(std::string_view text, int64_t now_ms, int64_t* deadline_ms);
+
 // Case-insensitive equality with an ASCII option name such as "nx".
 bool IsOption(std::string_view arg, std::string_view option);
 

@@ -13,6 +13,23 @@ void CommandContext::Error(std::string_view message) {
 }
 
 
+void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
+                           ServeFn serve) {
+  auto w = std::make_shared<Waiter>();
+  w->session = &session;
+  w->home = session.home();
+  w->db = session.db();
+  w->resp = reply.resp();
+  w->args.assign(args.begin(), args.end());
+  w->keys.assign(keys.begin(), keys.end());
+  w->serve = serve;
+  w->deadline_ms = deadline_ms;
+  w->spec = &spec;
+  // Every key's shard is ours now (our own, or parked for this command).
+  for (std::string_view key : keys) engine().shard(engine().ShardOf(key)).blocking().Add(w->db, key, w);
+  session.SetBlocked(std::move(w));
+}
+
 void CommandContext::ReplyHelp(std::initializer_list<std::string_view> lines) {
   reply.Array(lines.size() + 3);
   reply.SimpleString(StrCat(ToUpper(args[0]), " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));

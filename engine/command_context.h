@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "engine/blocking.h"
 #include "engine/command_table.h"
 #include "engine/db.h"
 #include "engine/engine.h"
@@ -41,6 +42,11 @@ class CommandContext {
   // the lines, then HELP's own entry, as status replies.
   void ReplyHelp(std::initializer_list<std::string_view> lines);
   bool failed() const { return failed_; }
+
+  // For blocking commands that found nothing: parks the session on `keys` until a write
+  // lets `serve` answer from one of them, or until deadline_ms (0: forever), when the reply
+  // is a null array. Call it last; write no reply. See blocking.h.
+  void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve);
 
  private:
   bool failed_ = false;

@@ -180,7 +180,10 @@ void Db::Swap(Db& other) {
   std::swap(expires_, other.expires_);
 }
 
-void Db::NotifyWrite(std::string_view key) { shard_->stats().dirty.Add(); }
+void Db::NotifyWrite(std::string_view key) {
+  shard_->stats().dirty.Add();
+  shard_->blocking().OnWrite(index_, key);
+}
 
 void Db::Arm(KeyNode* node) {
   int64_t armed = node->aux();

@@ -35,6 +35,7 @@ inline constexpr std::string_view kExpireGtLt =
     "ERR GT and LT options at the same time are not compatible";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
 inline constexpr std::string_view kSelectNotAllowed = "ERR SELECT is not allowed in cluster mode";
 inline constexpr std::string_view kCountOutOfRange = "ERR value is out of range, must be positive";
 inline constexpr std::string_view kIntOutOfRange =

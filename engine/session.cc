@@ -150,6 +150,10 @@ void Session::Continue() {
     if (route.kind == RouteKind::kHere) {
       ExecuteHere(*r.spec, args);
       ++next_;
+      if (blocked_) {
+        async_ = true;
+        return WaitBlocked();
+      }
       continue;
     }
     async_ = true;
@@ -162,6 +166,36 @@ void Session::Continue() {
     return;
   }
   Finish();
+}
+
+// --- Blocking ------------------------------------------------------------------------------
+
+void Session::WaitBlocked() {
+  // The waiter may already be served (its resume task is then queued behind us).
+  if (blocked_->deadline_ms > 0) {
+    engine_->shard(home_).block_timers().Add(blocked_->deadline_ms, blocked_);
+  }
+}
+
+void Session::ResumeBlocked(Waiter* w) {
+  if (blocked_.get() != w) return;  // not (or no longer) the waiter this session waits on
+  std::shared_ptr<Waiter> done = std::move(blocked_);
+  if (reply_mode_ == ReplyMode::kOn) out_->append(done->reply);
+  // A timeout or cancel leaves the waiter in its keys' queues: have them dropped.
+  for (const std::string& key : done->keys) {
+    unsigned s = engine_->ShardOf(key);
+    engine_->shard(s).executor().Post([engine = engine_, s, db = done->db, key] {
+      engine->shard(s).blocking().RemoveFinished(db, key);
+    });
+  }
+  Continue();
+}
+
+void Session::CancelBlock() {
+  if (!blocked_) return;
+  CloseAfterReply();
+  if (blocked_->Claim()) ResumeBlocked(blocked_.get());
+  // Otherwise a shard or the timeout has finished it: its resume is on its way.
 }
 
 void Session::Finish() {
@@ -181,11 +215,14 @@ void Session::RunBatchOn(unsigned shard) {
     batch_.push_back(r.spec);
     ++end;
   }
-  engine_->shard(shard).executor().Post([this, end] {
-    for (size_t i = next_; i < end; ++i) ExecuteHere(*batch_[i - next_], cmds_[i]);
+  engine_->shard(shard).executor().Post([this, end]() mutable {
+    for (size_t i = next_; i < end; ++i) {
+      ExecuteHere(*batch_[i - next_], cmds_[i]);
+      if (blocked_) end = i + 1;  // the rest of the pipeline waits for the blocked one
+    }
     engine_->shard(home_).executor().Post([this, end] {
       next_ = end;
-      Continue();
+      blocked_ ? WaitBlocked() : Continue();
     });
   });
 }
@@ -195,7 +232,7 @@ void Session::RunTransaction(const CommandSpec& spec, std::vector<unsigned> shar
   tx->Start([this, &spec] { ExecuteHere(spec, cmds_[next_]); },
             [this] {
               ++next_;
-              Continue();
+              blocked_ ? WaitBlocked() : Continue();
             });
 }
 
@@ -220,6 +257,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
     cs.usec.Add(static_cast<uint64_t>(usec));
     if (ctx.failed()) cs.failed_calls.Add();
     shard->stats().commands_processed.Add();
+    shard->ServeBlocked();
   }
 }
 

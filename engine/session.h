@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <initializer_list>
 #include <mutex>
 #include <string>
@@ -26,6 +27,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/types/span.h"
+#include "engine/blocking.h"
 #include "engine/command_table.h"
 #include "protocol/reply_value.h"
 
@@ -53,6 +55,16 @@ class Session {
   // Runs `cmds` in order on the home thread (the caller's). Returns true when all of them
   // finished inline; otherwise returns false and calls `done` on the home thread later.
   bool Run(absl::Span<const CmdArgs> cmds, std::string* out, absl::AnyInvocable<void()> done);
+
+  // --- Blocking (blocking.h) ---------------------------------------------------------
+  // Set by CommandContext::Block on the thread that ran the command.
+  void SetBlocked(std::shared_ptr<Waiter> w) { blocked_ = std::move(w); }
+  bool blocked() const { return blocked_ != nullptr; }
+  // Home thread: the waiter was finished (served or timed out); append its reply and go
+  // on with the pipeline.
+  void ResumeBlocked(Waiter* w);
+  // Home thread: the client went away while blocked: stop waiting, close after the round.
+  void CancelBlock();
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -126,6 +138,7 @@ class Session {
 
   void Continue();
   void RunBatchOn(unsigned shard);
+  void WaitBlocked();  // home thread: the command just run blocked; arm its timeout
   void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args);
@@ -157,6 +170,7 @@ class Session {
   bool async_ = false;
   absl::AnyInvocable<void()> done_;
   std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
+  std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
 };
 
 }  // namespace shoal::engine

@@ -1,6 +1,8 @@
 #include "engine/shard.h"
 
 #include "engine/command_table.h"
+#include "engine/session.h"
+#include "protocol/reply_writer.h"
 #include "engine/engine.h"
 
 namespace shoal::engine {
@@ -14,6 +16,7 @@ Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
       executor_(executor),
       wheel_(engine->clock().NowMs()),
       tx_queue_(index),
+      block_timers_(engine->clock().NowMs()),
       stats_(CommandTable::Get().size()) {
   for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Db>(this, i));
   published_ = std::make_unique<DbCounts[]>(static_cast<size_t>(databases));
@@ -41,11 +44,20 @@ void Shard::PublishCounts() {
 }
 
 void Shard::Tick() {
+  int64_t now = now_ms();
   if (engine_->active_expire.load(std::memory_order_relaxed)) {
-    wheel_.Advance(now_ms(), [](WheelEntry&& entry, int64_t deadline) {
+    wheel_.Advance(now, [](WheelEntry&& entry, int64_t deadline) {
       entry.db->OnWheelEntry(entry.key, deadline);
     });
   }
+  block_timers_.Advance(now, [](std::weak_ptr<Waiter>&& weak, int64_t) {
+    std::shared_ptr<Waiter> w = weak.lock();
+    if (w && w->Claim()) {
+      protocol::ReplyWriter(&w->reply, w->resp).NullArray();  // Redis: a null array on timeout
+      w->session->ResumeBlocked(w.get());
+    }
+  });
+  ServeBlocked();
   PublishCounts();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/blocking.h"
 #include "engine/db.h"
 #include "engine/ds/timing_wheel.h"
 #include "engine/executor.h"
@@ -42,6 +43,13 @@ class Shard {
 
   ds::TimingWheel<WheelEntry>& wheel() { return wheel_; }
   TxQueue& tx_queue() { return tx_queue_; }
+  BlockingRegistry& blocking() { return blocking_; }
+  // Timeouts of the blocked clients whose home this shard is.
+  ds::TimingWheel<std::weak_ptr<Waiter>>& block_timers() { return block_timers_; }
+  // Serves blocked clients whose keys were written (shard thread, after a command).
+  void ServeBlocked() {
+    if (blocking_.has_ready()) blocking_.ServeReady(*this);
+  }
   ShardStats& stats() { return stats_; }
 
   // Active expiry (fires every wheel entry that is due), then PublishCounts. Runs on the
@@ -73,6 +81,8 @@ class Shard {
   std::vector<std::unique_ptr<Db>> dbs_;
   ds::TimingWheel<WheelEntry> wheel_;
   TxQueue tx_queue_;
+  BlockingRegistry blocking_;
+  ds::TimingWheel<std::weak_ptr<Waiter>> block_timers_;
   ShardStats stats_;
   struct DbCounts {
     std::atomic<uint64_t> keys{0}, expires{0};

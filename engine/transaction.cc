@@ -37,9 +37,13 @@ void TxQueue::RunHead() {
     std::shared_ptr<Transaction> keep = tx->self_;  // read before the body can run
     tx->OnShardReady();
     tx->WaitReleased();  // this thread is parked: the coordinator may use our data
-    std::lock_guard<std::mutex> lock(mu_);
-    assert(queue_.front() == tx);
-    queue_.pop_front();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      assert(queue_.front() == tx);
+      queue_.pop_front();
+    }
+    // The body may have written keys that blocked clients wait on.
+    if (Shard* shard = Shard::Current()) shard->ServeBlocked();
   }
   running_ = false;
 }

@@ -707,6 +707,53 @@ void CmdZRemRangeByScore(CommandContext& ctx) { RemoveRange(ctx, RangeType::kSco
 void CmdZRemRangeByRank(CommandContext& ctx) { RemoveRange(ctx, RangeType::kRank); }
 void CmdZRemRangeByLex(CommandContext& ctx) { RemoveRange(ctx, RangeType::kLex); }
 
+namespace {
+// Pops one member from `key` for BZPOPMIN / BZPOPMAX and replies [key, member, score]
+// (the score a double in RESP3); false when the key holds no sorted set. A key of another
+// type answers WRONGTYPE on the first try (`wrong_type_is_error`), and is passed over when
+// a blocked client is woken, as Redis does.
+bool TryBlockingPop(CommandContext& ctx, std::string_view key, bool max, bool wrong_type_is_error) {
+  Db& db = ctx.db(key);
+  bool wrong_type;
+  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
+  if (wrong_type) {
+    if (wrong_type_is_error) ctx.Error(errors::kWrongType);
+    return wrong_type_is_error;
+  }
+  if (node == nullptr) return false;
+  ZSetObject* zset = ZSetOf(node);
+  std::vector<OwnedEntry> popped = PopEnd(zset, max, 1);
+  FinishRemoval(ctx, key, zset, popped.size());
+  ctx.reply.Array(3);
+  ctx.reply.Bulk(key);
+  ctx.reply.Bulk(popped[0].first);
+  ctx.reply.Double(popped[0].second);
+  return true;
+}
+
+bool ServeBZPopMin(CommandContext& ctx, std::string_view key) {
+  return TryBlockingPop(ctx, key, false, false);
+}
+bool ServeBZPopMax(CommandContext& ctx, std::string_view key) {
+  return TryBlockingPop(ctx, key, true, false);
+}
+
+// BZPOPMIN|BZPOPMAX key [key ...] timeout: the first non-empty key in order, else block.
+void BlockingPopMinMax(CommandContext& ctx, bool max) {
+  int64_t deadline = 0;
+  std::string_view error = ParseBlockTimeout(ctx.arg(ctx.argc() - 1), ctx.now_ms(), &deadline);
+  if (!error.empty()) return ctx.Error(error);
+  std::vector<std::string_view> keys(ctx.args.begin() + 1, ctx.args.end() - 1);
+  for (std::string_view key : keys) {
+    if (TryBlockingPop(ctx, key, max, true)) return;
+  }
+  ctx.Block(keys, deadline, max ? ServeBZPopMax : ServeBZPopMin);
+}
+}  // namespace
+
+void CmdBZPopMin(CommandContext& ctx) { BlockingPopMinMax(ctx, false); }
+void CmdBZPopMax(CommandContext& ctx) { BlockingPopMinMax(ctx, true); }
+
 void CmdZPopMin(CommandContext& ctx) { PopMinMax(ctx, false); }
 void CmdZPopMax(CommandContext& ctx) { PopMinMax(ctx, true); }
 

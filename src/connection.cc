@@ -100,16 +100,26 @@ void Connection::OnEvent(uint32_t events) {
     case State::kWriting:
       if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) Flush();
       return;
-    case State::kWaiting:
+    case State::kWaiting: {
+      // A client blocked (BZPOPMIN ...) that went away: stop waiting for it, so the round
+      // ends and the connection closes instead of waiting for a timeout that may be never.
+      bool gone = events & (EPOLLERR | EPOLLHUP);
+      if (session_->blocked() && (gone || PeerClosed())) {
+        std::shared_ptr<Connection> keep = shared_from_this();  // the round may end in here
+        session_->CancelBlock();
+        if (state_ != State::kClosed) Shutdown();
+        return;
+      }
       // A reset or failed socket: its replies could not be delivered. The round still
       // completes (pending_self_ keeps this object) and finds the connection closed.
-      if (events & (EPOLLERR | EPOLLHUP)) return Shutdown();
+      if (gone) return Shutdown();
       // Input arrived while the Session waits (a pipelining client): stop watching it
       // until the round is done, rather than have level-triggered readiness spin the
       // loop. A client that waits for its reply never gets here, so the cross-shard path
       // costs no epoll_ctl at P=1.
       SetInterest(0);
       return;
+    }
     case State::kContinuing:
       // The continuation task runs on the loop's next turn; until then events are ignored
       // (level-triggered, they come back if still true).
@@ -117,6 +127,12 @@ void Connection::OnEvent(uint32_t events) {
     case State::kClosed:
       return;
   }
+}
+
+bool Connection::PeerClosed() const {
+  char c;
+  ssize_t n = recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 void Connection::SetInterest(uint32_t events) {

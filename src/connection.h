@@ -73,6 +73,8 @@ class Connection final : public EventLoop::Handler,
   void AfterWrite();
   // Changes the epoll interest to `events` (EPOLLIN, EPOLLOUT or 0) if it differs.
   void SetInterest(uint32_t events);
+  // True when the peer has closed (or broken) its side: a 1-byte MSG_PEEK reads 0.
+  bool PeerClosed() const;
   void Shutdown();
   void CompactInput();
 

@@ -1,0 +1,74 @@
+#include "engine/blocking.h"
+
+#include "engine/command_context.h"
+#include "engine/command_table.h"
+#include "engine/session.h"
+#include "engine/shard.h"
+#include "protocol/reply_writer.h"
+
+namespace shoal::engine {
+
+void BlockingRegistry::Add(int db, std::string_view key, std::shared_ptr<Waiter> w) {
+  waiters_[Key(db, std::string(key))].push_back(std::move(w));
+}
+
+void BlockingRegistry::OnWrite(int db, std::string_view key) {
+  if (waiters_.empty()) return;
+  Key k(db, std::string(key));
+  if (!waiters_.contains(k)) return;
+  for (const Key& r : ready_) {
+    if (r == k) return;
+  }
+  ready_.push_back(std::move(k));
+}
+
+void BlockingRegistry::RemoveFinished(int db, std::string_view key) {
+  auto it = waiters_.find(Key(db, std::string(key)));
+  if (it == waiters_.end()) return;
+  std::erase_if(it->second, [](const std::shared_ptr<Waiter>& w) {
+    return w->finished.load(std::memory_order_acquire);
+  });
+  if (it->second.empty()) waiters_.erase(it);
+}
+
+size_t BlockingRegistry::waiter_count() const {
+  size_t n = 0;
+  for (const auto& [k, q] : waiters_) n += q.size();
+  return n;
+}
+
+void BlockingRegistry::ServeReady(Shard& shard) {
+  // Serving pops, which writes, which may mark keys ready again: take the list first.
+  while (!ready_.empty()) {
+    std::vector<Key> ready;
+    ready.swap(ready_);
+    for (const Key& k : ready) {
+      auto it = waiters_.find(k);
+      if (it == waiters_.end()) continue;
+      std::deque<std::shared_ptr<Waiter>>& queue = it->second;
+      while (!queue.empty()) {
+        std::shared_ptr<Waiter> w = queue.front();
+        if (!w->Claim()) {  // already served elsewhere, or timed out
+          queue.pop_front();
+          continue;
+        }
+        std::vector<std::string_view> args(w->args.begin(), w->args.end());
+        protocol::ReplyWriter writer(&w->reply, w->resp);
+        CommandContext ctx(*w->session, *static_cast<const CommandSpec*>(w->spec),
+                           ArgList(args.data(), args.size()), writer);
+        if (!w->serve(ctx, k.second)) {
+          w->reply.clear();
+          w->finished.store(false, std::memory_order_release);
+          break;  // nothing (more) to serve from this key now
+        }
+        queue.pop_front();
+        Session* session = w->session;
+        shard.engine().shard(w->home).executor().Post(
+            [session, w = std::move(w)] { session->ResumeBlocked(w.get()); });
+      }
+      if (queue.empty()) waiters_.erase(it);
+    }
+  }
+}
+
+}  // namespace shoal::engine

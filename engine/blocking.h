@@ -1,0 +1,80 @@
+// Blocking commands (BZPOPMIN, BZPOPMAX, and later BLPOP, XREAD BLOCK, BZPOPBYSCORE): a
+// client that finds nothing to pop waits on its keys instead of getting an empty reply.
+//
+// A Waiter is shared by every shard that owns one of its keys (each keeps it in a FIFO per
+// key, so the oldest waiter is served first) and by its session's home shard, which holds
+// its timeout on a timing wheel. Whoever finishes it first, a shard that can serve one of
+// its keys or the timeout, claims it with one compare-and-swap on `finished`; the others
+// drop it when they next meet it.
+//
+// Waking is exact, not polled: every write goes through Db::NotifyWrite, which marks the
+// key ready when someone waits on it; after the command (or transaction) that wrote it, the
+// shard serves its ready keys on its own thread: it re-runs the waiter's pop for that key
+// (`serve`), so the pop is atomic with the wake-up, writes the reply into the waiter, and
+// posts the waiter to the session's home thread, where the session resumes its pipeline.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace shoal::engine {
+
+class CommandContext;
+class Session;
+class Shard;
+
+// Tries to serve the blocked command from `key` (on the key's shard): writes the whole
+// reply through ctx.reply and returns true, or returns false (nothing there, or the key now
+// holds another type) and writes nothing.
+using ServeFn = bool (*)(CommandContext& ctx, std::string_view key);
+
+struct Waiter {
+  Session* session = nullptr;  // alive while blocked: the connection waits for the round
+  unsigned home = 0;
+  int db = 0;
+  int resp = 2;
+  std::vector<std::string> args;  // the blocked command, owned (it outlives the round)
+  std::vector<std::string> keys;
+  ServeFn serve = nullptr;
+  int64_t deadline_ms = 0;        // 0: no timeout
+  std::atomic<bool> finished{false};
+  std::string reply;              // written by whoever finished it
+  const void* spec = nullptr;     // the CommandSpec, for the re-run's CommandContext
+
+  // Claims the waiter; false when someone else already finished it.
+  bool Claim() {
+    bool expected = false;
+    return finished.compare_exchange_strong(expected, true, std::memory_order_acq_rel);
+  }
+};
+
+// One shard's waiters by (database, key). Touched by the shard's thread, or by another
+// thread while the shard is parked for its transaction.
+class BlockingRegistry {
+ public:
+  bool empty() const { return waiters_.empty(); }
+  void Add(int db, std::string_view key, std::shared_ptr<Waiter> w);
+  // Db::NotifyWrite: marks the key ready when someone waits on it.
+  void OnWrite(int db, std::string_view key);
+  bool has_ready() const { return !ready_.empty(); }
+  // Serves the ready keys, oldest waiter first (shard thread).
+  void ServeReady(Shard& shard);
+  size_t waiter_count() const;
+  // Drops the finished waiters of a key (after a timeout or a cancel elsewhere).
+  void RemoveFinished(int db, std::string_view key);
+
+ private:
+  using Key = std::pair<int, std::string>;
+  absl::flat_hash_map<Key, std::deque<std::shared_ptr<Waiter>>> waiters_;
+  std::vector<Key> ready_;
+};
+
+}  // namespace shoal::engine

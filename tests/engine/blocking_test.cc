@@ -1,0 +1,165 @@
+// Blocking commands (engine/blocking.h): a client waits on its keys, is woken by the write
+// that makes one of them poppable (oldest waiter first, atomically with the pop), or times
+// out on the fake clock. Run with 1 and 4 shards.
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "engine/shard.h"
+#include "tests/engine/test_util.h"
+
+namespace shoal::engine {
+namespace {
+
+using ::testing::ElementsAre;
+
+class BlockingTest : public EngineTest {
+ protected:
+  // Runs a command on a fresh session in the background (it may block).
+  std::future<Value> Start(std::vector<std::string> args) {
+    auto s = std::shared_ptr<Session>(engine_->NewSession().release());
+    sessions_.push_back(s);
+    return std::async(std::launch::async, [s, args] { return s->Execute(args); });
+  }
+  size_t Waiters() {
+    std::atomic<size_t> n{0};
+    engine_->RunOnEachShard([&](Shard& shard) { n += shard.blocking().waiter_count(); });
+    return n;
+  }
+  // Waits (bounded) until `n` waiters are registered across the shards.
+  void AwaitWaiters(size_t n) {
+    for (int i = 0; i < 5000 && Waiters() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GE(Waiters(), n);
+  }
+  static bool Ready(std::future<Value>& f) {
+    return f.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  }
+  std::vector<std::shared_ptr<Session>> sessions_;
+  void TearDown() override {
+    sessions_.clear();
+    EngineTest::TearDown();
+  }
+};
+
+TEST_P(BlockingTest, PopsAtOnceWhenAvailable) {
+  Run({"zadd", "z", "1", "a", "2", "b"});
+  EXPECT_THAT(Run({"bzpopmin", "missing", "z", "0"}),
+              ArrArg(ElementsAre(BulkArg("z"), BulkArg("a"), BulkArg("1"))));
+  EXPECT_THAT(Run({"bzpopmax", "z", "0"}),
+              ArrArg(ElementsAre(BulkArg("z"), BulkArg("b"), BulkArg("2"))));
+  EXPECT_THAT(Run({"exists", "z"}), IntArg(0));
+  Run({"hello", "3"});
+  Run({"zadd", "z", "1.5", "a"});
+  EXPECT_THAT(Run({"bzpopmin", "z", "0"}),
+              ArrArg(ElementsAre(BulkArg("z"), BulkArg("a"), DoubleArg(1.5))));
+}
+
+TEST_P(BlockingTest, Errors) {
+  EXPECT_THAT(Run({"bzpopmin", "z"}), ErrArg("ERR wrong number of arguments for 'bzpopmin' command"));
+  EXPECT_THAT(Run({"bzpopmin", "z", "abc"}), ErrArg("ERR timeout is not a float or out of range"));
+  EXPECT_THAT(Run({"bzpopmax", "z", "-1"}), ErrArg("ERR timeout is negative"));
+  EXPECT_THAT(Run({"bzpopmin", "z", "nan"}), ErrArg("ERR timeout is not a float or out of range"));
+  Run({"set", "s", "x"});
+  EXPECT_THAT(Run({"bzpopmin", "s", "0"}), ErrArg("WRONGTYPE"));
+}
+
+TEST_P(BlockingTest, WokenByAWrite) {
+  auto waiting = Start({"bzpopmin", "q", "0"});
+  AwaitWaiters(1);
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  EXPECT_THAT(Run({"zadd", "q", "7", "job"}), IntArg(1));
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("q"), BulkArg("job"), BulkArg("7"))));
+  EXPECT_THAT(Run({"exists", "q"}), IntArg(0));  // the pop was atomic with the wake-up
+}
+
+TEST_P(BlockingTest, OldestWaiterFirst) {
+  auto first = Start({"bzpopmin", "q", "0"});
+  AwaitWaiters(1);
+  auto second = Start({"bzpopmin", "q", "0"});
+  AwaitWaiters(2);
+  Run({"zadd", "q", "1", "one"});
+  ASSERT_TRUE(Ready(first));
+  EXPECT_THAT(first.get(), ArrArg(ElementsAre(BulkArg("q"), BulkArg("one"), BulkArg("1"))));
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  Run({"zadd", "q", "2", "two"});
+  ASSERT_TRUE(Ready(second));
+  EXPECT_THAT(second.get(), ArrArg(ElementsAre(BulkArg("q"), BulkArg("two"), BulkArg("2"))));
+}
+
+TEST_P(BlockingTest, TimesOutOnTheFakeClock) {
+  auto waiting = Start({"bzpopmax", "q", "1.5"});
+  AwaitWaiters(1);
+  AdvanceTime(1000);
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+  AdvanceTime(600);
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), NilArg());
+  // The timed-out waiter is gone: a later write serves nobody and stays.
+  for (int i = 0; i < 1000 && Waiters() > 0; ++i) RunExpiry();
+  EXPECT_EQ(Waiters(), 0u);
+  Run({"zadd", "q", "1", "a"});
+  EXPECT_THAT(Run({"zcard", "q"}), IntArg(1));
+}
+
+TEST_P(BlockingTest, ServedFromWhicheverKeyGetsData) {
+  // "a" and "b" live on different shards with 4 shards.
+  auto waiting = Start({"bzpopmin", "a", "b", "0"});
+  AwaitWaiters(2);
+  Run({"zadd", "b", "3", "x"});
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("b"), BulkArg("x"), BulkArg("3"))));
+  Run({"zadd", "a", "1", "y"});  // the waiter is gone from "a" too
+  EXPECT_THAT(Run({"zcard", "a"}), IntArg(1));
+}
+
+TEST_P(BlockingTest, WokenByAMultiShardWrite) {
+  Run({"zadd", "src1", "1", "m1"});
+  Run({"zadd", "src2", "2", "m2"});
+  auto waiting = Start({"bzpopmax", "dest", "0"});
+  AwaitWaiters(1);
+  EXPECT_THAT(Run({"zunionstore", "dest", "2", "src1", "src2"}), IntArg(2));
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("dest"), BulkArg("m2"), BulkArg("2"))));
+  EXPECT_THAT(Run({"zrange", "dest", "0", "-1"}), ArrArg(ElementsAre(BulkArg("m1"))));
+}
+
+TEST_P(BlockingTest, AnotherTypeDoesNotWakeIt) {
+  auto waiting = Start({"bzpopmin", "q", "0"});
+  AwaitWaiters(1);
+  Run({"set", "q", "string"});
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  Run({"del", "q"});
+  Run({"zadd", "q", "1", "a"});
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("q"), BulkArg("a"), BulkArg("1"))));
+}
+
+TEST_P(BlockingTest, ManyConsumersEachMemberOnce) {
+  constexpr int kConsumers = 6, kJobs = 60;
+  std::vector<std::future<Value>> consumers;
+  std::vector<std::string> got;
+  for (int round = 0; round < kJobs / kConsumers; ++round) {
+    consumers.clear();
+    for (int c = 0; c < kConsumers; ++c) consumers.push_back(Start({"bzpopmin", "jobs", "0"}));
+    AwaitWaiters(kConsumers);
+    for (int j = 0; j < kConsumers; ++j) {
+      int id = round * kConsumers + j;
+      Run({"zadd", "jobs", std::to_string(id), "job" + std::to_string(id)});
+    }
+    for (auto& f : consumers) {
+      ASSERT_TRUE(Ready(f));
+      got.push_back(f.get().elems[1].str);
+    }
+  }
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(std::unique(got.begin(), got.end()), got.end());
+  EXPECT_EQ(got.size(), static_cast<size_t>(kJobs));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, BlockingTest, ShardCounts());
+
+}  // namespace
+}  // namespace shoal::engine
