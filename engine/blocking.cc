@@ -31,6 +31,26 @@ void BlockingRegistry::RemoveFinished(int db, std::string_view key) {
   if (it->second.empty()) waiters_.erase(it);
 }
 
+void BlockingRegistry::WakeAt(int db, std::string_view key, int64_t at_ms) {
+  Key k(db, std::string(key));
+  auto [it, inserted] = due_at_.try_emplace(k, at_ms);
+  if (!inserted) {
+    if (it->second <= at_ms) return;
+    it->second = at_ms;
+  }
+  due_.Add(at_ms, std::move(k));
+}
+
+void BlockingRegistry::AdvanceDue(int64_t now_ms) {
+  if (due_.size() == 0) return;
+  due_.Advance(now_ms, [&](Key&& k, int64_t at) {
+    auto it = due_at_.find(k);
+    if (it == due_at_.end() || it->second != at) return;  // superseded by an earlier one
+    due_at_.erase(it);
+    OnWrite(k.first, k.second);
+  });
+}
+
 size_t BlockingRegistry::waiter_count() const {
   size_t n = 0;
   for (const auto& [k, q] : waiters_) n += q.size();

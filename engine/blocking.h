@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/ds/timing_wheel.h"
 
 namespace shoal::engine {
 
@@ -60,6 +61,7 @@ struct Waiter {
 // thread while the shard is parked for its transaction.
 class BlockingRegistry {
  public:
+  explicit BlockingRegistry(int64_t now_ms) : due_(now_ms) {}
   bool empty() const { return waiters_.empty(); }
   void Add(int db, std::string_view key, std::shared_ptr<Waiter> w);
   // Db::NotifyWrite: marks the key ready when someone waits on it.
@@ -68,6 +70,11 @@ class BlockingRegistry {
   // Serves the ready keys, oldest waiter first (shard thread).
   void ServeReady(Shard& shard);
   size_t waiter_count() const;
+  // Marks the key ready at `at_ms` (BZPOPBYSCORE ... NOW: when its earliest member falls
+  // due), unless it is already set to wake no later.
+  void WakeAt(int db, std::string_view key, int64_t at_ms);
+  // Marks ready the keys whose wake-up time has come (shard thread, from the tick).
+  void AdvanceDue(int64_t now_ms);
   // Drops the finished waiters of a key (after a timeout or a cancel elsewhere).
   void RemoveFinished(int db, std::string_view key);
 
@@ -75,6 +82,8 @@ class BlockingRegistry {
   using Key = std::pair<int, std::string>;
   absl::flat_hash_map<Key, std::deque<std::shared_ptr<Waiter>>> waiters_;
   std::vector<Key> ready_;
+  ds::TimingWheel<Key> due_;
+  absl::flat_hash_map<Key, int64_t> due_at_;  // the earliest pending wake-up per key
 };
 
 }  // namespace shoal::engine

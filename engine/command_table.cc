@@ -83,6 +83,7 @@ CommandSpec kRows[] = {
   ROW("zpopmax", -2, kW|kF, 1, 1, 1, CmdZPopMax, "@write @sortedset @fast", "sorted-set", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0"),
   ROW("zmpop", -4, kW, 0, 0, 0, CmdZMPop, "@write @sortedset @slow", "sorted-set", "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", "7.0.0", ZNumKeysKeys),
   ROW("zpopbyscore", -3, kW|kF, 1, 1, 1, CmdZPopByScore, "@write @sortedset @fast", "sorted-set", "Shoal: returns the lowest-scoring members whose scores are within a range after removing them. Deletes the sorted set if the last member was popped.", "7.2.4"),
+  ROW("bzpopbyscore", -4, kW|kF|kBlocking, 0, 0, 0, CmdBZPopByScore, "@write @sortedset @fast @blocking", "sorted-set", "Shoal: removes and returns the lowest-scoring due members (score <= max, max may be NOW) of the first sorted set that has one. Blocks until a member is due otherwise.", "7.2.4", PopByScoreKeys),
   ROW("zrandmember", -2, kR, 1, 1, 1, CmdZRandMember, "@read @sortedset @slow", "sorted-set", "Returns one or more random members from a sorted set.", "6.2.0"),
   ROW("zscan", -3, kR, 1, 1, 1, CmdZScan, "@read @sortedset @slow", "sorted-set", "Iterates over members and scores of a sorted set.", "2.8.0"),
   ROW("zunion", -3, kR, 0, 0, 0, CmdZUnion, "@read @sortedset @slow", "sorted-set", "Returns the union of multiple sorted sets.", "6.2.0", ZNumKeysKeys),

@@ -36,7 +36,7 @@ SHOAL_HANDLER(CmdZRangeByLex); SHOAL_HANDLER(CmdZRevRangeByLex);
 SHOAL_HANDLER(CmdZRemRangeByScore); SHOAL_HANDLER(CmdZRemRangeByRank);
 SHOAL_HANDLER(CmdZRemRangeByLex); SHOAL_HANDLER(CmdZPopMin); SHOAL_HANDLER(CmdZPopMax);
 SHOAL_HANDLER(CmdZMPop); SHOAL_HANDLER(CmdBZPopMin); SHOAL_HANDLER(CmdBZPopMax);
-SHOAL_HANDLER(CmdZPopByScore); SHOAL_HANDLER(CmdZRandMember);
+SHOAL_HANDLER(CmdZPopByScore); SHOAL_HANDLER(CmdBZPopByScore); SHOAL_HANDLER(CmdZRandMember);
 SHOAL_HANDLER(CmdZScan); SHOAL_HANDLER(CmdZUnion); SHOAL_HANDLER(CmdZUnionStore);
 SHOAL_HANDLER(CmdZInter); SHOAL_HANDLER(CmdZInterStore); SHOAL_HANDLER(CmdZDiff);
 SHOAL_HANDLER(CmdZDiffStore); SHOAL_HANDLER(CmdZInterCard);
@@ -44,6 +44,7 @@ SHOAL_HANDLER(CmdZDiffStore); SHOAL_HANDLER(CmdZInterCard);
 // "dst numkeys key..." (ZUNIONSTORE, ...). Nothing past an invalid numkeys.
 void ZNumKeysKeys(ArgList args, KeyList* keys);
 void ZStoreNumKeysKeys(ArgList args, KeyList* keys);
+void PopByScoreKeys(ArgList args, KeyList* keys);  // BZPOPBYSCORE
 
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);

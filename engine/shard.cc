@@ -16,6 +16,7 @@ Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
       executor_(executor),
       wheel_(engine->clock().NowMs()),
       tx_queue_(index),
+      blocking_(engine->clock().NowMs()),
       block_timers_(engine->clock().NowMs()),
       stats_(CommandTable::Get().size()) {
   for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Db>(this, i));
@@ -57,6 +58,7 @@ void Shard::Tick() {
       w->session->ResumeBlocked(w.get());
     }
   });
+  blocking_.AdvanceDue(now);
   ServeBlocked();
   PublishCounts();
 }

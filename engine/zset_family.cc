@@ -849,6 +849,128 @@ void CmdZPopByScore(CommandContext& ctx) {
   if (with_scores) ctx.reply.Double(popped[0].second);
 }
 
+namespace {
+
+// BZPOPBYSCORE key [key ...] max timeout [COUNT n] [WITHSCORES], read from the end: the
+// options, then timeout and max; the rest are the keys.
+struct PopByScoreArgs {
+  size_t first_key = 1, key_count = 0;
+  std::string_view max, timeout;
+  bool max_is_now = false;
+  int64_t count = -1;  // -1: no COUNT
+};
+
+// "" or the error to reply. Used by the keys_fn too, which ignores the error.
+std::string_view ParsePopByScore(ArgList args, PopByScoreArgs* a) {
+  size_t end = args.size();
+  for (int pass = 0; pass < 2 && end > 3; ++pass) {
+    if (IsOption(args[end - 1], "withscores")) {
+      --end;  // accepted: BZPOPBYSCORE always replies with scores, as BZPOPMIN does
+    } else if (end > 4 && IsOption(args[end - 2], "count")) {
+      if (!ParseInt64(args[end - 1], &a->count)) return errors::kNotInteger;
+      if (a->count < 1) return errors::kCountOutOfRange;
+      end -= 2;
+    }
+  }
+  if (end < 4) return errors::kSyntax;
+  a->max = args[end - 2];
+  a->timeout = args[end - 1];
+  a->max_is_now = IsOption(a->max, "now");
+  a->key_count = end - 3;
+  return "";
+}
+
+// Pops the due members of `key` (score <= max, max re-read from the clock for NOW) and
+// replies [key, member, score], or [key, [[member, score], ...]] with COUNT. False when
+// none is due; with NOW it then arms a wake-up for when the earliest member falls due, so
+// a blocked client is woken by the clock exactly then, not by polling.
+bool TryPopByScore(CommandContext& ctx, std::string_view key, bool wrong_type_is_error) {
+  PopByScoreArgs a;
+  if (!ParsePopByScore(ctx.args, &a).empty()) return false;
+  Db& db = ctx.db(key);
+  bool wrong_type;
+  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
+  if (wrong_type) {
+    if (wrong_type_is_error) ctx.Error(errors::kWrongType);
+    return wrong_type_is_error;
+  }
+  if (node == nullptr) return false;
+  ZSetObject* zset = ZSetOf(node);
+  ds::ScoreRange range{};
+  if (a.max_is_now) {
+    range = ds::ScoreRange{-INFINITY, static_cast<double>(ctx.now_ms()), false, false};
+  } else if (!ParseScoreRange("-inf", a.max, &range)) {
+    return false;  // checked by the handler before it blocked
+  }
+  ZSetObject::RankSpan span = zset->ScoreSpan(range);
+  if (span.count == 0) {
+    if (a.max_is_now) {
+      double earliest = 0;
+      zset->Walk(0, 1, false, [&](const Entry& e) { earliest = e.score; });
+      if (earliest < 9e15) {  // a unix time in ms; larger scores never fall due
+        ctx.engine().shard(ctx.engine().ShardOf(key)).blocking().WakeAt(
+            ctx.session.db(), key, static_cast<int64_t>(std::ceil(earliest)));
+      }
+    }
+    return false;
+  }
+  const size_t n = std::min<size_t>(span.count, a.count == -1 ? 1 : static_cast<size_t>(a.count));
+  std::vector<OwnedEntry> popped;
+  zset->Walk(span.first, n, false,
+             [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });
+  zset->EraseRanks(span.first, n);
+  FinishRemoval(ctx, key, zset, n);
+  if (a.count == -1) {
+    ctx.reply.Array(3);
+    ctx.reply.Bulk(key);
+    ctx.reply.Bulk(popped[0].first);
+    ctx.reply.Double(popped[0].second);
+    return true;
+  }
+  ctx.reply.Array(2);
+  ctx.reply.Bulk(key);
+  ctx.reply.Array(popped.size());
+  for (const OwnedEntry& e : popped) {
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(e.first);
+    ctx.reply.Double(e.second);
+  }
+  return true;
+}
+
+bool ServePopByScore(CommandContext& ctx, std::string_view key) {
+  return TryPopByScore(ctx, key, false);
+}
+
+}  // namespace
+
+void PopByScoreKeys(ArgList args, KeyList* keys) {
+  PopByScoreArgs a;
+  if (!ParsePopByScore(args, &a).empty()) return;
+  for (size_t i = 0; i < a.key_count; ++i) keys->push_back(args[a.first_key + i]);
+}
+
+// BZPOPBYSCORE key [key ...] max timeout [COUNT n] [WITHSCORES] (Shoal, DESIGN.md): as
+// ZPOPBYSCORE over several keys (the first with a due member wins), blocking until a
+// member is due. `max` may be NOW: the server's unix time in ms, re-read as time passes.
+void CmdBZPopByScore(CommandContext& ctx) {
+  PopByScoreArgs a;
+  std::string_view error = ParsePopByScore(ctx.args, &a);
+  if (!error.empty()) return ctx.Error(error);
+  ds::ScoreRange range{};
+  if (!a.max_is_now && !ParseScoreRange("-inf", a.max, &range)) {
+    return ctx.Error(errors::kZMinMaxNotFloat);
+  }
+  int64_t deadline = 0;
+  error = ParseBlockTimeout(a.timeout, ctx.now_ms(), &deadline);
+  if (!error.empty()) return ctx.Error(error);
+  std::vector<std::string_view> keys(ctx.args.begin() + 1, ctx.args.begin() + 1 + a.key_count);
+  for (std::string_view key : keys) {
+    if (TryPopByScore(ctx, key, true)) return;
+  }
+  ctx.Block(keys, deadline, ServePopByScore);
+}
+
 // ZRANDMEMBER key [count [WITHSCORES]], Redis's zrandmemberCommand: the count and options
 // are checked before the key. A negative count may repeat members and returns exactly
 // -count; a positive one returns min(count, size) distinct members. O(size + count).

@@ -159,6 +159,81 @@ TEST_P(BlockingTest, ManyConsumersEachMemberOnce) {
   EXPECT_EQ(got.size(), static_cast<size_t>(kJobs));
 }
 
+TEST_P(BlockingTest, PopByScorePopsWhatIsDue) {
+  Run({"zadd", "q", "100", "a", "200", "b", "300", "c"});
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "150", "0"}),
+              ArrArg(ElementsAre(BulkArg("q"), BulkArg("a"), BulkArg("100"))));
+  EXPECT_THAT(Run({"bzpopbyscore", "missing", "q", "1000", "0", "COUNT", "5", "WITHSCORES"}),
+              ArrArg(ElementsAre(BulkArg("q"),
+                                 ArrArg(ElementsAre(ArrArg(ElementsAre(BulkArg("b"), BulkArg("200"))),
+                                                    ArrArg(ElementsAre(BulkArg("c"), BulkArg("300"))))))));
+  EXPECT_THAT(Run({"exists", "q"}), IntArg(0));
+}
+
+TEST_P(BlockingTest, PopByScoreErrors) {
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "1"}), ErrArg("ERR wrong number of arguments"));
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "abc", "0"}), ErrArg("ERR min or max is not a float"));
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "10", "x"}), ErrArg("ERR timeout is not a float"));
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "10", "-1"}), ErrArg("ERR timeout is negative"));
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "10", "0", "count", "0"}),
+              ErrArg("ERR value is out of range, must be positive"));
+  EXPECT_THAT(Run({"bzpopbyscore", "q", "10", "0", "count", "x"}),
+              ErrArg("ERR value is not an integer"));
+  Run({"set", "s", "x"});
+  EXPECT_THAT(Run({"bzpopbyscore", "s", "10", "0"}), ErrArg("WRONGTYPE"));
+}
+
+TEST_P(BlockingTest, PopByScoreWaitsForAMemberUnderMax) {
+  Run({"zadd", "q", "500", "late"});
+  auto waiting = Start({"bzpopbyscore", "q", "(150", "0"});
+  AwaitWaiters(1);
+  Run({"zadd", "q", "150", "edge"});  // not under an exclusive max
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  Run({"zadd", "q", "120", "due"});
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("q"), BulkArg("due"), BulkArg("120"))));
+  EXPECT_THAT(Run({"zcard", "q"}), IntArg(2));
+}
+
+// NOW: woken by the clock exactly when the earliest member falls due, not by a write.
+TEST_P(BlockingTest, PopByScoreNowWakesWhenDue) {
+  int64_t due = NowMs() + 5000;
+  Run({"zadd", "jobs", std::to_string(due), "job"});
+  auto waiting = Start({"bzpopbyscore", "jobs", "NOW", "0"});
+  AwaitWaiters(1);
+  AdvanceTime(4999);
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  AdvanceTime(1);
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(),
+              ArrArg(ElementsAre(BulkArg("jobs"), BulkArg("job"), BulkArg(std::to_string(due)))));
+}
+
+TEST_P(BlockingTest, PopByScoreNowRearmsForMembersAddedLater) {
+  auto waiting = Start({"bzpopbyscore", "a", "b", "now", "0", "COUNT", "2"});
+  AwaitWaiters(2);
+  int64_t t = NowMs();
+  Run({"zadd", "b", std::to_string(t + 300), "later", std::to_string(t + 200), "sooner"});
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  AdvanceTime(200);
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(),
+              ArrArg(ElementsAre(BulkArg("b"), ArrArg(ElementsAre(ArrArg(ElementsAre(
+                                                    BulkArg("sooner"),
+                                                    BulkArg(std::to_string(t + 200)))))))));
+  EXPECT_THAT(Run({"zcard", "b"}), IntArg(1));
+}
+
+TEST_P(BlockingTest, PopByScoreTimesOut) {
+  Run({"zadd", "q", std::to_string(NowMs() + 100000), "far"});
+  auto waiting = Start({"bzpopbyscore", "q", "NOW", "2"});
+  AwaitWaiters(1);
+  AdvanceTime(2000);
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), NilArg());
+  EXPECT_THAT(Run({"zcard", "q"}), IntArg(1));
+}
+
 INSTANTIATE_TEST_SUITE_P(Shards, BlockingTest, ShardCounts());
 
 }  // namespace

@@ -15,7 +15,7 @@ class Blocking(harness.ServerTestCase):
         deadline = time.time() + timeout
         while time.time() < deadline:
             clients = self.r.client_list()
-            if sum(1 for c in clients if c["cmd"] in ("bzpopmin", "bzpopmax")) >= n:
+            if sum(1 for c in clients if c["cmd"] in ("bzpopmin", "bzpopmax", "bzpopbyscore")) >= n:
                 return
             time.sleep(0.01)
         self.fail("clients did not block")
@@ -66,6 +66,19 @@ class Blocking(harness.ServerTestCase):
             data += s.recv(100)
         self.assertEqual(data, b"*3\r\n$2\r\npq\r\n$1\r\nx\r\n$1\r\n5\r\n+PONG\r\n")
         s.close()
+
+    def test_bzpopbyscore_now_wakes_when_the_job_falls_due(self):
+        lateness = []
+        for _ in range(5):
+            due_ms = int(time.time() * 1000) + 300
+            self.r.zadd("sched", {"job": due_ms})
+            reply = self.r.execute_command("BZPOPBYSCORE", "sched", "NOW", "5")
+            woke_ms = time.time() * 1000
+            self.assertEqual(reply[:2], [b"sched", b"job"])
+            self.assertGreaterEqual(woke_ms, due_ms - 1)
+            lateness.append(woke_ms - due_ms)
+        lateness.sort()
+        self.assertLess(lateness[len(lateness) // 2], 20, lateness)  # the median wake-up
 
     def test_disconnect_while_blocked_releases_the_client(self):
         base = self.r.info("clients")["connected_clients"]
