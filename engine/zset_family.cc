@@ -757,54 +757,102 @@ void CmdBZPopMax(CommandContext& ctx) { BlockingPopMinMax(ctx, true); }
 void CmdZPopMin(CommandContext& ctx) { PopMinMax(ctx, false); }
 void CmdZPopMax(CommandContext& ctx) { PopMinMax(ctx, true); }
 
+namespace {
+// [B]ZMPOP's arguments from numkeys on, as Redis's zmpopGenericCommand parses them.
+struct MPopArgs {
+  size_t first_key = 0, key_count = 0;
+  bool max = false;
+  size_t count = 1;
+};
+
+// "" or the error to reply.
+std::string_view ParseMPop(ArgList args, size_t numkeys_idx, MPopArgs* a) {
+  int64_t numkeys;
+  if (!ParseInt64(args[numkeys_idx], &numkeys) || numkeys < 1) return errors::kZNumKeysNotPositive;
+  if (static_cast<uint64_t>(numkeys) >= args.size() - numkeys_idx - 1) return errors::kSyntax;
+  a->first_key = numkeys_idx + 1;
+  a->key_count = static_cast<size_t>(numkeys);
+  const size_t where_idx = a->first_key + a->key_count;
+  if (IsOption(args[where_idx], "min")) {
+    a->max = false;
+  } else if (IsOption(args[where_idx], "max")) {
+    a->max = true;
+  } else {
+    return errors::kSyntax;
+  }
+  bool counted = false;
+  for (size_t j = where_idx + 1; j < args.size(); ++j) {
+    if (!counted && IsOption(args[j], "count") && j + 1 < args.size()) {
+      int64_t count;
+      if (!ParseInt64(args[++j], &count) || count < 1) return errors::kZCountNotPositive;
+      a->count = static_cast<size_t>(count);
+      counted = true;
+    } else {
+      return errors::kSyntax;
+    }
+  }
+  return "";
+}
+
+// Pops from `key` and replies [key, [[member, score], ...]] (nested in both protocols);
+// false when the key holds no sorted set (WRONGTYPE replied when wrong_type_is_error).
+bool TryMPop(CommandContext& ctx, std::string_view key, const MPopArgs& a,
+             bool wrong_type_is_error) {
+  Db& db = ctx.db(key);
+  bool wrong_type;
+  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
+  if (wrong_type) {
+    if (wrong_type_is_error) ctx.Error(errors::kWrongType);
+    return wrong_type_is_error;
+  }
+  if (node == nullptr) return false;
+  ZSetObject* zset = ZSetOf(node);
+  std::vector<OwnedEntry> popped = PopEnd(zset, a.max, a.count);
+  FinishRemoval(ctx, key, zset, popped.size());
+  ctx.reply.Array(2);
+  ctx.reply.Bulk(key);
+  ctx.reply.Array(popped.size());
+  for (const auto& [member, score] : popped) {
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(member);
+    ctx.reply.Double(score);
+  }
+  return true;
+}
+
+bool ServeBZMPop(CommandContext& ctx, std::string_view key) {
+  MPopArgs a;
+  return ParseMPop(ctx.args, 2, &a).empty() && TryMPop(ctx, key, a, false);
+}
+}  // namespace
+
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count], Redis's zmpopGenericCommand: pops
 // from the first non-empty key; replies [key, [[member, score], ...]] (nested in both
 // protocols), or a null array when every key is missing.
 void CmdZMPop(CommandContext& ctx) {
-  int64_t numkeys;
-  if (!ParseInt64(ctx.arg(1), &numkeys) || numkeys < 1) {
-    return ctx.Error(errors::kZNumKeysNotPositive);
-  }
-  if (static_cast<uint64_t>(numkeys) >= ctx.argc() - 2) return ctx.Error(errors::kSyntax);
-  const size_t where_idx = 2 + static_cast<size_t>(numkeys);
-  bool max;
-  if (IsOption(ctx.arg(where_idx), "min")) {
-    max = false;
-  } else if (IsOption(ctx.arg(where_idx), "max")) {
-    max = true;
-  } else {
-    return ctx.Error(errors::kSyntax);
-  }
-  int64_t count = -1;
-  for (size_t j = where_idx + 1; j < ctx.argc(); ++j) {
-    if (count == -1 && IsOption(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      ++j;
-      if (!ParseInt64(ctx.arg(j), &count) || count < 1) {
-        return ctx.Error(errors::kZCountNotPositive);
-      }
-    } else {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
-  if (count == -1) count = 1;
-  for (size_t i = 2; i < where_idx; ++i) {
-    std::string_view key = ctx.arg(i);
-    ZSetObject* zset;
-    if (!FindZSetForWrite(ctx, key, &zset)) return;
-    if (zset == nullptr) continue;
-    std::vector<OwnedEntry> popped = PopEnd(zset, max, static_cast<size_t>(count));
-    FinishRemoval(ctx, key, zset, popped.size());
-    ctx.reply.Array(2);
-    ctx.reply.Bulk(key);
-    ctx.reply.Array(popped.size());
-    for (const auto& [member, score] : popped) {
-      ctx.reply.Array(2);
-      ctx.reply.Bulk(member);
-      ctx.reply.Double(score);
-    }
-    return;
+  MPopArgs a;
+  std::string_view error = ParseMPop(ctx.args, 1, &a);
+  if (!error.empty()) return ctx.Error(error);
+  for (size_t i = 0; i < a.key_count; ++i) {
+    if (TryMPop(ctx, ctx.arg(a.first_key + i), a, true)) return;
   }
   ctx.reply.NullArray();
+}
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: ZMPOP that blocks.
+void CmdBZMPop(CommandContext& ctx) {
+  MPopArgs a;
+  std::string_view error = ParseMPop(ctx.args, 2, &a);
+  if (!error.empty()) return ctx.Error(error);
+  int64_t deadline = 0;
+  error = ParseBlockTimeout(ctx.arg(1), ctx.now_ms(), &deadline);
+  if (!error.empty()) return ctx.Error(error);
+  std::vector<std::string_view> keys(ctx.args.begin() + a.first_key,
+                                     ctx.args.begin() + a.first_key + a.key_count);
+  for (std::string_view key : keys) {
+    if (TryMPop(ctx, key, a, true)) return;
+  }
+  ctx.Block(keys, deadline, ServeBZMPop);
 }
 
 // ZPOPBYSCORE key max [MIN min] [COUNT n] [WITHSCORES] (Shoal, DESIGN.md): removes and

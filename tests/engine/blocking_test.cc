@@ -234,6 +234,31 @@ TEST_P(BlockingTest, PopByScoreTimesOut) {
   EXPECT_THAT(Run({"zcard", "q"}), IntArg(1));
 }
 
+TEST_P(BlockingTest, BZMPop) {
+  Run({"zadd", "z", "1", "a", "2", "b", "3", "c"});
+  EXPECT_THAT(Run({"bzmpop", "0", "2", "missing", "z", "MAX", "COUNT", "2"}),
+              ArrArg(ElementsAre(BulkArg("z"),
+                                 ArrArg(ElementsAre(ArrArg(ElementsAre(BulkArg("c"), BulkArg("3"))),
+                                                    ArrArg(ElementsAre(BulkArg("b"), BulkArg("2"))))))));
+  EXPECT_THAT(Run({"bzmpop", "0", "1", "z"}), ErrArg("ERR wrong number of arguments"));
+  EXPECT_THAT(Run({"bzmpop", "0", "1", "z", "middle"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"bzmpop", "0", "0", "z", "min"}), ErrArg("ERR numkeys"));
+  EXPECT_THAT(Run({"bzmpop", "x", "1", "z", "min"}), ErrArg("ERR timeout is not a float"));
+  EXPECT_THAT(Run({"bzmpop", "0", "1", "z", "min", "count", "0"}), ErrArg("ERR count"));
+  auto waiting = Start({"bzmpop", "0", "2", "p", "q", "MIN"});
+  AwaitWaiters(2);
+  Run({"zadd", "q", "5", "x", "6", "y"});
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(),
+              ArrArg(ElementsAre(BulkArg("q"),
+                                 ArrArg(ElementsAre(ArrArg(ElementsAre(BulkArg("x"), BulkArg("5"))))))));
+  auto timed = Start({"bzmpop", "0.5", "1", "none", "MIN"});
+  AwaitWaiters(1);
+  AdvanceTime(500);
+  ASSERT_TRUE(Ready(timed));
+  EXPECT_THAT(timed.get(), NilArg());
+}
+
 INSTANTIATE_TEST_SUITE_P(Shards, BlockingTest, ShardCounts());
 
 }  // namespace
