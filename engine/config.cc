@@ -142,6 +142,7 @@ std::string Config::Set(std::string_view name, std::string_view value, bool star
       return "CONFIG SET failed (possibly related to argument '" + key + "') - " + err;
     }
     it->second.value = canonical;
+    RefreshCached(key, canonical);
   }
   std::vector<std::function<void(const std::string&)>> listeners;
   {
@@ -190,12 +191,22 @@ int64_t Config::GetInt(std::string_view name) const {
 std::string Config::GetString(std::string_view name) const { return Get(name).value_or(""); }
 
 ListpackLimits Config::GetListpackLimits(std::string_view type) const {
+  size_t base = type == "zset" ? 2 : 0;
   ListpackLimits limits;
-  limits.max_listpack_entries = static_cast<size_t>(
-      std::max<int64_t>(0, GetInt(StrCat(type, "-max-listpack-entries"))));
-  limits.max_listpack_value =
-      static_cast<size_t>(std::max<int64_t>(0, GetInt(StrCat(type, "-max-listpack-value"))));
+  limits.max_listpack_entries = listpack_[base].load(std::memory_order_relaxed);
+  limits.max_listpack_value = listpack_[base + 1].load(std::memory_order_relaxed);
   return limits;
+}
+
+void Config::RefreshCached(const std::string& name, const std::string& value) {
+  static const char* const kNames[] = {"hash-max-listpack-entries", "hash-max-listpack-value",
+                                       "zset-max-listpack-entries", "zset-max-listpack-value"};
+  for (size_t i = 0; i < 4; ++i) {
+    if (name != kNames[i]) continue;
+    int64_t v = 0;
+    SimpleAtoi(value, &v);
+    listpack_[i].store(static_cast<size_t>(std::max<int64_t>(0, v)), std::memory_order_relaxed);
+  }
 }
 
 void Config::OnChange(std::function<void(const std::string&)> fn) {

@@ -8,6 +8,7 @@
 // hot paths should copy what they need.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -49,7 +50,7 @@ class Config {
   int64_t GetInt(std::string_view name) const;  // kInt, kMemory, kBool (1/0)
   std::string GetString(std::string_view name) const;
   // `<type>-max-listpack-entries` and `<type>-max-listpack-value`, for type "hash" or
-  // "zset". Takes the mutex: read it once per command.
+  // "zset". Lock-free: every HSET and ZADD reads it, so Set keeps atomic copies.
   ListpackLimits GetListpackLimits(std::string_view type) const;
 
   // Called after a successful Set (from any thread) with the name that changed.
@@ -62,6 +63,10 @@ class Config {
   void Add(Param p);
   std::string Validate(const Param& p, std::string_view value, std::string* canonical) const;
 
+  void RefreshCached(const std::string& name, const std::string& value);
+
+  // Atomic copies of the hot settings: hash entries, hash value, zset entries, zset value.
+  std::atomic<size_t> listpack_[4] = {128, 64, 128, 64};
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Param> params_;
   std::vector<std::function<void(const std::string&)>> listeners_;
