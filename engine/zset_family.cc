@@ -708,20 +708,30 @@ void CmdZRemRangeByRank(CommandContext& ctx) { RemoveRange(ctx, RangeType::kRank
 void CmdZRemRangeByLex(CommandContext& ctx) { RemoveRange(ctx, RangeType::kLex); }
 
 namespace {
-// Pops one member from `key` for BZPOPMIN / BZPOPMAX and replies [key, member, score]
-// (the score a double in RESP3); false when the key holds no sorted set. A key of another
-// type answers WRONGTYPE on the first try (`wrong_type_is_error`), and is passed over when
-// a blocked client is woken, as Redis does.
-bool TryBlockingPop(CommandContext& ctx, std::string_view key, bool max, bool wrong_type_is_error) {
-  Db& db = ctx.db(key);
+// The sorted set a pop (ZMPOP, and the blocking pops when they try or are woken) works
+// on. Returns the pop's result when there is nothing to pop: false for a missing key;
+// for another type, WRONGTYPE and true on a first try (`wrong_type_is_error`), or false
+// when a blocked client is woken, which Redis passes over. nullopt: *zset is the set.
+std::optional<bool> FindZSetToPop(CommandContext& ctx, std::string_view key,
+                                  bool wrong_type_is_error, ZSetObject** zset) {
   bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
+  KeyNode* node = ctx.db(key).FindOfType(key, ObjType::kZSet, &wrong_type);
   if (wrong_type) {
     if (wrong_type_is_error) ctx.Error(errors::kWrongType);
     return wrong_type_is_error;
   }
   if (node == nullptr) return false;
-  ZSetObject* zset = ZSetOf(node);
+  *zset = ZSetOf(node);
+  return std::nullopt;
+}
+
+// Pops one member from `key` for BZPOPMIN / BZPOPMAX and replies [key, member, score]
+// (the score a double in RESP3); false when the key holds no sorted set. A key of another
+// type answers WRONGTYPE on the first try (`wrong_type_is_error`), and is passed over when
+// a blocked client is woken, as Redis does.
+bool TryBlockingPop(CommandContext& ctx, std::string_view key, bool max, bool wrong_type_is_error) {
+  ZSetObject* zset;
+  if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   std::vector<OwnedEntry> popped = PopEnd(zset, max, 1);
   FinishRemoval(ctx, key, zset, popped.size());
   ctx.reply.Array(3);
@@ -798,15 +808,8 @@ std::string_view ParseMPop(ArgList args, size_t numkeys_idx, MPopArgs* a) {
 // false when the key holds no sorted set (WRONGTYPE replied when wrong_type_is_error).
 bool TryMPop(CommandContext& ctx, std::string_view key, const MPopArgs& a,
              bool wrong_type_is_error) {
-  Db& db = ctx.db(key);
-  bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
-  if (wrong_type) {
-    if (wrong_type_is_error) ctx.Error(errors::kWrongType);
-    return wrong_type_is_error;
-  }
-  if (node == nullptr) return false;
-  ZSetObject* zset = ZSetOf(node);
+  ZSetObject* zset;
+  if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   std::vector<OwnedEntry> popped = PopEnd(zset, a.max, a.count);
   FinishRemoval(ctx, key, zset, popped.size());
   ctx.reply.Array(2);
@@ -935,15 +938,8 @@ std::string_view ParsePopByScore(ArgList args, PopByScoreArgs* a) {
 bool TryPopByScore(CommandContext& ctx, std::string_view key, bool wrong_type_is_error) {
   PopByScoreArgs a;
   if (!ParsePopByScore(ctx.args, &a).empty()) return false;
-  Db& db = ctx.db(key);
-  bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
-  if (wrong_type) {
-    if (wrong_type_is_error) ctx.Error(errors::kWrongType);
-    return wrong_type_is_error;
-  }
-  if (node == nullptr) return false;
-  ZSetObject* zset = ZSetOf(node);
+  ZSetObject* zset;
+  if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   ds::ScoreRange range{};
   if (a.max_is_now) {
     range = ds::ScoreRange{-INFINITY, static_cast<double>(ctx.now_ms()), false, false};
