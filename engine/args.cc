@@ -107,6 +107,22 @@ std::string_view ParseBlockTimeout(std::string_view text, int64_t now_ms, int64_
   return "";
 }
 
+std::string_view ParseRandomCount(const std::string_view* args, size_t argc, std::string_view option,
+                                  int64_t* count, bool* with_option) {
+  int64_t l;
+  if (!ParseInt64(args[2], &l)) return errors::kNotInteger;
+  if (l == INT64_MIN) return errors::kValueOutOfLongRange;
+  if (argc > 4 || (argc == 4 && (option.empty() || !IsOption(args[3], option)))) {
+    return errors::kSyntax;
+  }
+  *with_option = argc == 4;
+  if ((*with_option && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) || l < -kMaxRandomRepeats) {
+    return errors::kValueOutOfRange;
+  }
+  *count = l;
+  return "";
+}
+
 bool IsOption(std::string_view arg, std::string_view option) {
   return EqualsIgnoreCase(arg, option);
 }

@@ -13,6 +13,12 @@ namespace shoal::engine {
 // count like -2^62 would take the server down, so larger ones get "value is out of range".
 inline constexpr int64_t kMaxRandomRepeats = int64_t{1} << 24;
 
+// The [count [WITH...]] of HRANDFIELD / ZRANDMEMBER (and SRANDMEMBER without an option),
+// as Redis checks them before the key: args[2] is the count, args[3] the option when
+// `option` is not empty. Sets *count and *with_option; returns "" or the error to reply.
+std::string_view ParseRandomCount(const std::string_view* args, size_t argc, std::string_view option,
+                                  int64_t* count, bool* with_option);
+
 // Redis string2ll: optional '-', digits, no '+', no spaces, no leading zeros, in range.
 bool ParseInt64(std::string_view s, int64_t* value);
 // Redis string2d (scores, timeouts): strtod over the whole text, no leading space, no NaN.

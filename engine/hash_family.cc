@@ -284,15 +284,9 @@ void CmdHIncrByFloat(CommandContext& ctx) {
 void CmdHRandField(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
     int64_t l;
-    if (!ParseInt64(ctx.arg(2), &l)) return ctx.Error(errors::kNotInteger);
-    if (l == INT64_MIN) return ctx.Error(errors::kValueOutOfLongRange);
-    if (ctx.argc() > 4 || (ctx.argc() == 4 && !IsOption(ctx.arg(3), "withvalues"))) {
-      return ctx.Error(errors::kSyntax);
-    }
-    const bool with_values = ctx.argc() == 4;
-    if ((with_values && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) || l < -kMaxRandomRepeats) {
-      return ctx.Error(errors::kValueOutOfRange);
-    }
+    bool with_values;
+    std::string_view error = ParseRandomCount(ctx.args.data(), ctx.argc(), "withvalues", &l, &with_values);
+    if (!error.empty()) return ctx.Error(error);
     return ReplyRandomFields(ctx, l, with_values);
   }
   HashObject* hash;

@@ -1021,15 +1021,9 @@ void CmdBZPopByScore(CommandContext& ctx) {
 void CmdZRandMember(CommandContext& ctx) {
   if (ctx.argc() >= 3) {
     int64_t l;
-    if (!ParseInt64(ctx.arg(2), &l)) return ctx.Error(errors::kNotInteger);
-    if (l == INT64_MIN) return ctx.Error(errors::kValueOutOfLongRange);
-    if (ctx.argc() > 4 || (ctx.argc() == 4 && !IsOption(ctx.arg(3), "withscores"))) {
-      return ctx.Error(errors::kSyntax);
-    }
-    const bool with_scores = ctx.argc() == 4;
-    if ((with_scores && (l < -INT64_MAX / 2 || l > INT64_MAX / 2)) || l < -kMaxRandomRepeats) {
-      return ctx.Error(errors::kValueOutOfRange);
-    }
+    bool with_scores;
+    std::string_view error = ParseRandomCount(ctx.args.data(), ctx.argc(), "withscores", &l, &with_scores);
+    if (!error.empty()) return ctx.Error(error);
     ZSetObject* zset;
     if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
     if (zset == nullptr || l == 0) return ctx.reply.Array(0);
