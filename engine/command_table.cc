@@ -131,12 +131,19 @@ CommandSpec kRows[] = {
   ROW("memory|usage", -3, kR, 2, 2, 1, CmdMemoryUsage, "@read @slow", "server", "Estimates the memory usage of a key.", "4.0.0"),
   ROW("memory|help", 2, kLS, 0, 0, 0, CmdMemoryHelp, "@slow", "server", "Returns helpful text about the different subcommands.", "4.0.0"),
 
+  // --- transactions ---
+  ROW("multi", 1, kNoScript|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdMulti, "@fast @transaction", "transactions", "Starts a transaction.", "1.2.0"),
+  ROW("exec", 1, kNoScript|kLS|kSkipSlowlog|kTxControl, 0, 0, 0, CmdExec, "@slow @transaction", "transactions", "Executes all commands in a transaction.", "1.2.0"),
+  ROW("discard", 1, kNoScript|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdDiscard, "@fast @transaction", "transactions", "Discards a transaction.", "2.0.0"),
+  ROW("watch", -2, kNoScript|kF|kLS|kAllowBusy|kTxControl, 1, -1, 1, CmdWatch, "@fast @transaction", "transactions", "Monitors changes to keys to determine the execution of a transaction.", "2.2.0"),
+  ROW("unwatch", 1, kNoScript|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdUnwatch, "@fast @transaction", "transactions", "Forgets about watched keys of a transaction.", "2.2.0"),
+
   // --- connection ---
   ROW("ping", -1, kF, 0, 0, 0, CmdPing, "@fast @connection", "connection", "Returns the server's liveliness response.", "1.0.0"),
   ROW("echo", 2, kF, 0, 0, 0, CmdEcho, "@fast @connection", "connection", "Returns the given string.", "1.0.0"),
   ROW("hello", -1, kNoScript|kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdHello, "@fast @connection", "connection", "Handshakes with the Redis server.", "6.0.0"),
   ROW("auth", -2, kNoScript|kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdAuth, "@fast @connection", "connection", "Authenticates the connection.", "1.0.0"),
-  ROW("quit", -1, kNoScript|kNoAuth|kF|kLS|kAllowBusy, 0, 0, 0, CmdQuit, "@fast @connection", "connection", "Closes the connection.", "1.0.0"),
+  ROW("quit", -1, kNoScript|kNoAuth|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdQuit, "@fast @connection", "connection", "Closes the connection.", "1.0.0"),
   ROW("reset", 1, kNoScript|kNoAuth|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdReset, "@fast @connection", "connection", "Resets the connection.", "6.2.0"),
   ROW("select", 2, kF|kLS, 0, 0, 0, CmdSelect, "@fast @connection", "connection", "Changes the selected database.", "1.0.0"),
   ROW("client", -2, kContainer, 0, 0, 0, nullptr, "@slow", "connection", "A container for client connection commands.", "2.4.0"),

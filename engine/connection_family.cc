@@ -160,6 +160,7 @@ void CmdQuit(CommandContext& ctx) {
 // The library name and version stay, as in Redis.
 void CmdReset(CommandContext& ctx) {
   Session& s = ctx.session;
+  s.DiscardMulti();
   s.set_db(0);
   s.set_resp(2);
   ctx.reply.set_resp(2);

@@ -134,6 +134,8 @@ bool Db::Delete(std::string_view key) {
 
 size_t Db::Clear() {
   size_t n = table_.size();
+  shard_->watches().TouchDb(index_,
+                            [this](std::string_view key) { return table_.Find(key) != nullptr; });
   table_.Clear();
   expires_ = 0;
   shard_->stats().dirty.Add(n);
@@ -183,6 +185,7 @@ void Db::Swap(Db& other) {
 void Db::NotifyWrite(std::string_view key) {
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);
+  shard_->watches().Touch(index_, key);
 }
 
 void Db::Arm(KeyNode* node) {

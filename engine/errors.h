@@ -37,6 +37,13 @@ inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
 inline constexpr std::string_view kSelectNotAllowed = "ERR SELECT is not allowed in cluster mode";
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
 inline constexpr std::string_view kCountOutOfRange = "ERR value is out of range, must be positive";
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";

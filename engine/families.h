@@ -59,6 +59,10 @@ SHOAL_HANDLER(CmdObjectEncoding); SHOAL_HANDLER(CmdObjectRefCount);
 SHOAL_HANDLER(CmdObjectIdleTime); SHOAL_HANDLER(CmdObjectFreq); SHOAL_HANDLER(CmdObjectHelp);
 SHOAL_HANDLER(CmdMemoryUsage); SHOAL_HANDLER(CmdMemoryHelp);
 
+// multi_family.cc
+SHOAL_HANDLER(CmdMulti); SHOAL_HANDLER(CmdExec); SHOAL_HANDLER(CmdDiscard); SHOAL_HANDLER(CmdWatch);
+SHOAL_HANDLER(CmdUnwatch);
+
 // connection_family.cc
 SHOAL_HANDLER(CmdPing); SHOAL_HANDLER(CmdEcho); SHOAL_HANDLER(CmdHello); SHOAL_HANDLER(CmdAuth);
 SHOAL_HANDLER(CmdQuit); SHOAL_HANDLER(CmdReset); SHOAL_HANDLER(CmdSelect);

@@ -22,7 +22,10 @@ Session::Session(Engine* engine, unsigned home)
   engine_->Register(this);
 }
 
-Session::~Session() { engine_->Unregister(this); }
+Session::~Session() {
+  Unwatch();
+  engine_->Unregister(this);
+}
 
 // --- Embedded API ------------------------------------------------------------------------
 
@@ -141,12 +144,17 @@ void Session::Continue() {
       continue;
     }
     Resolved r = Resolve(args);
+    if (in_multi_ && (r.spec == nullptr || !(r.spec->flags & kTxControl))) {
+      Queue(r, args);
+      ++next_;
+      continue;
+    }
     if (r.spec == nullptr) {
       ReplyError(r.error);
       ++next_;
       continue;
     }
-    Route route = RouteOf(*r.spec, args);
+    Route route = in_multi_ && r.spec->name == "exec" ? ExecRoute() : RouteOf(*r.spec, args);
     if (route.kind == RouteKind::kHere) {
       ExecuteHere(*r.spec, args);
       ++next_;
@@ -244,7 +252,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
-  if (reply_mode_ != ReplyMode::kOn && !(spec.flags & kTxControl) && spec.name != "client|reply") {
+  if (reply_mode_ != ReplyMode::kOn && !in_exec_ && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;
   }
@@ -257,8 +265,115 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
     cs.usec.Add(static_cast<uint64_t>(usec));
     if (ctx.failed()) cs.failed_calls.Add();
     shard->stats().commands_processed.Add();
-    shard->ServeBlocked();
+    if (!in_exec_) shard->ServeBlocked();  // after EXEC, not between its commands
   }
+}
+
+// --- MULTI / EXEC / WATCH ---------------------------------------------------------------
+
+void Session::BeginMulti() {
+  in_multi_ = true;
+  multi_len_.store(0, std::memory_order_relaxed);
+}
+
+void Session::Queue(const Resolved& r, const CmdArgs& args) {
+  if (r.spec == nullptr || (r.spec->flags & kNoMulti)) {
+    multi_aborted_ = true;
+    return ReplyError(r.spec == nullptr ? std::string_view(r.error) : errors::kNotAllowedInMulti);
+  }
+  Route route = RouteOf(*r.spec, args);
+  if (route.kind == RouteKind::kOne) route.shards.push_back(route.shard);
+  if (r.spec->flags & kAllShards) queued_all_shards_ = true;
+  for (unsigned s : route.shards) {
+    auto it = std::lower_bound(queued_shards_.begin(), queued_shards_.end(), s);
+    if (it == queued_shards_.end() || *it != s) queued_shards_.insert(it, s);
+  }
+  queued_.push_back({r.spec, std::vector<std::string>(args.begin(), args.end())});
+  multi_len_.store(static_cast<int>(queued_.size()), std::memory_order_relaxed);
+  if (reply_mode_ == ReplyMode::kOn) protocol::ReplyWriter(out_, resp()).SimpleString("QUEUED");
+  if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;
+}
+
+Session::Route Session::ExecRoute() const {
+  Route route;
+  unsigned n = engine_->shard_count();
+  if (n == 1) return route;
+  std::vector<unsigned> shards = queued_shards_;
+  if (queued_all_shards_) {
+    shards.clear();
+    for (unsigned i = 0; i < n; ++i) shards.push_back(i);
+  }
+  for (const auto& [db, key] : watched_) shards.push_back(engine_->ShardOf(key));
+  shards.push_back(home_);
+  std::sort(shards.begin(), shards.end());
+  shards.erase(std::unique(shards.begin(), shards.end()), shards.end());
+  if (shards.size() == 1) return route;  // home only
+  route.kind = RouteKind::kMany;
+  route.shards = std::move(shards);
+  return route;
+}
+
+void Session::DiscardMulti() {
+  in_multi_ = false;
+  multi_aborted_ = false;
+  queued_.clear();
+  queued_all_shards_ = false;
+  queued_shards_.clear();
+  multi_len_.store(-1, std::memory_order_relaxed);
+  Unwatch();
+}
+
+void Session::Exec(CommandContext& ctx) {
+  std::vector<QueuedCommand> queued = std::move(queued_);
+  bool aborted = multi_aborted_;
+  // A watched key changed if a write flagged it, or if it has expired since: looking it
+  // up drops it, which flags it (Redis 7 fails EXEC on a watched key that expired).
+  bool changed = false;
+  for (const auto& [db, key] : watched_) {
+    engine_->shard(engine_->ShardOf(key)).db(db).Find(key);
+  }
+  if (watch_ != nullptr) changed = watch_->dirty.load(std::memory_order_acquire);
+  DiscardMulti();
+  if (aborted) return ctx.Error(errors::kExecAbort);
+  if (changed) return ctx.reply.NullArray();
+  ctx.reply.Array(queued.size());
+  in_exec_ = true;
+  CmdArgs args;
+  for (const QueuedCommand& q : queued) {
+    args.assign(q.args.begin(), q.args.end());
+    ExecuteHere(*q.spec, args);
+  }
+  in_exec_ = false;
+}
+
+void Session::Watch(CommandContext& ctx, std::string_view key) {
+  int db = this->db();
+  for (const auto& [d, k] : watched_) {
+    if (d == db && k == key) return;
+  }
+  if (watch_ == nullptr) watch_ = std::make_shared<WatchState>();
+  Db& owner = ctx.db(key);
+  owner.Find(key);  // an expired key is dropped now, so only a later change flags us
+  owner.shard().watches().Add(db, key, watch_);
+  watched_.emplace_back(db, std::string(key));
+}
+
+void Session::Unwatch() {
+  if (watched_.empty()) {
+    watch_ = nullptr;
+    return;
+  }
+  // The shards drop their references on their own threads; until then a write may still
+  // flag the old state, which no one reads any more.
+  for (auto& [db, key] : watched_) {
+    unsigned s = engine_->ShardOf(key);
+    engine_->shard(s).executor().Post(
+        [engine = engine_, s, db = db, key = std::move(key), state = watch_] {
+          engine->shard(s).watches().Remove(db, key, state.get());
+        });
+  }
+  watched_.clear();
+  watch_ = nullptr;
 }
 
 // --- Client state ------------------------------------------------------------------------
@@ -306,12 +421,13 @@ std::string Session::Describe() const {
   std::string flags;
   if (close_requested()) flags += 'c';
   if (no_evict()) flags += 'e';
+  if (multi_len_.load(std::memory_order_relaxed) >= 0) flags += 'x';
   if (flags.empty()) flags = "N";
   return StrCat(
       "id=", id_, " addr=", conn_.addr, " laddr=", conn_.laddr, " fd=", conn_.fd,
       " name=", name(), " age=", (now - created_ms_) / 1000,
       " idle=", (now - last_active_ms()) / 1000, " flags=", flags, " db=", db(),
-      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", conn_.query_buffer.load(),
+      " sub=0 psub=0 ssub=0 multi=", multi_len_.load(std::memory_order_relaxed), " qbuf=", conn_.query_buffer.load(),
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=",
       conn_.output_buffer.load(), " tot-mem=0 events=r cmd=", last_command(),
       " user=default redir=-1 resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());

@@ -29,10 +29,12 @@
 #include "absl/types/span.h"
 #include "engine/blocking.h"
 #include "engine/command_table.h"
+#include "engine/watch.h"
 #include "protocol/reply_value.h"
 
 namespace shoal::engine {
 
+class CommandContext;
 class Engine;
 using CmdArgs = std::vector<std::string_view>;
 
@@ -65,6 +67,23 @@ class Session {
   void ResumeBlocked(Waiter* w);
   // Home thread: the client went away while blocked: stop waiting, close after the round.
   void CancelBlock();
+
+  // --- MULTI / EXEC / WATCH -----------------------------------------------------------
+  // Between MULTI and EXEC, Run queues every command but those flagged kTxControl (MULTI,
+  // EXEC, DISCARD, WATCH, UNWATCH, RESET, QUIT) and replies +QUEUED; a command refused
+  // while queueing (unknown, wrong arity, kNoMulti) makes EXEC fail with EXECABORT. EXEC
+  // runs on a thread that may touch the keys of every queued command and every watched
+  // key (one transaction over all their shards), so it checks the watches and runs the
+  // queue with no other client in between.
+  bool in_multi() const { return in_multi_; }
+  // True while EXEC runs its queue: a blocking command then answers as on timeout.
+  bool in_exec() const { return in_exec_; }
+  void BeginMulti();
+  void DiscardMulti();  // leaves MULTI (if in it) and unwatches every key
+  void Exec(CommandContext& ctx);
+  // WATCH on the thread that runs it, which may touch the key.
+  void Watch(CommandContext& ctx, std::string_view key);
+  void Unwatch();
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -137,6 +156,10 @@ class Session {
   Route RouteOf(const CommandSpec& spec, const CmdArgs& args) const;
 
   void Continue();
+  // Inside MULTI: queues the command (or refuses it and marks the transaction aborted).
+  void Queue(const Resolved& r, const CmdArgs& args);
+  // EXEC's route: the shards of every queued command and every watched key.
+  Route ExecRoute() const;
   void RunBatchOn(unsigned shard);
   void WaitBlocked();  // home thread: the command just run blocked; arm its timeout
   void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
@@ -162,6 +185,22 @@ class Session {
   std::string name_, lib_name_, lib_ver_;  // guarded by names_mu_
   static constexpr uint16_t kNoCommand = UINT16_MAX;
   std::atomic<uint16_t> last_command_id_{kNoCommand};
+
+  // MULTI state (home thread).
+  struct QueuedCommand {
+    const CommandSpec* spec;
+    std::vector<std::string> args;
+  };
+  bool in_multi_ = false;
+  bool in_exec_ = false;
+  bool multi_aborted_ = false;  // a command was refused while queueing: EXECABORT
+  std::vector<QueuedCommand> queued_;
+  bool queued_all_shards_ = false;
+  std::vector<unsigned> queued_shards_;  // sorted, unique
+  std::atomic<int> multi_len_{-1};       // CLIENT LIST's multi=: -1 outside MULTI
+  // WATCH state: the watched (database, key) pairs and the round's flag.
+  std::vector<std::pair<int, std::string>> watched_;
+  std::shared_ptr<WatchState> watch_;
 
   // The Run in progress.
   absl::Span<const CmdArgs> cmds_;

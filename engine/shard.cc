@@ -28,6 +28,12 @@ Shard::~Shard() = default;
 int64_t Shard::now_ms() const { return engine_->clock().NowMs(); }
 
 void Shard::SwapDb(int a, int b) {
+  // A watched key changes when it exists in either database.
+  auto in_either = [&](std::string_view key) {
+    return dbs_[a]->table().Find(key) != nullptr || dbs_[b]->table().Find(key) != nullptr;
+  };
+  watches_.TouchDb(a, in_either);
+  watches_.TouchDb(b, in_either);
   std::swap(dbs_[a], dbs_[b]);
   dbs_[a]->set_index(a);
   dbs_[b]->set_index(b);

@@ -17,6 +17,7 @@
 #include "engine/executor.h"
 #include "engine/stats.h"
 #include "engine/transaction.h"
+#include "engine/watch.h"
 
 namespace shoal::engine {
 
@@ -44,6 +45,7 @@ class Shard {
   ds::TimingWheel<WheelEntry>& wheel() { return wheel_; }
   TxQueue& tx_queue() { return tx_queue_; }
   BlockingRegistry& blocking() { return blocking_; }
+  WatchRegistry& watches() { return watches_; }
   // Timeouts of the blocked clients whose home this shard is.
   ds::TimingWheel<std::weak_ptr<Waiter>>& block_timers() { return block_timers_; }
   // Serves blocked clients whose keys were written (shard thread, after a command).
@@ -82,6 +84,7 @@ class Shard {
   ds::TimingWheel<WheelEntry> wheel_;
   TxQueue tx_queue_;
   BlockingRegistry blocking_;
+  WatchRegistry watches_;
   ds::TimingWheel<std::weak_ptr<Waiter>> block_timers_;
   ShardStats stats_;
   struct DbCounts {

@@ -9,12 +9,34 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
 import redis
 
 SERVER = None
+
+
+def run_concurrently(target, n, timeout=60):
+    """Runs target(i) on n threads at once; returns the exceptions they raised, as
+    strings (an empty list when all went well). Waits at most `timeout` seconds each."""
+    errors = []
+
+    def run(i):
+        try:
+            target(i)
+        except Exception as e:  # noqa: BLE001 - returned to the caller
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    if any(t.is_alive() for t in threads):
+        errors.append("threads still running after %ss" % timeout)
+    return errors
 
 
 def free_port():
