@@ -1,0 +1,135 @@
+// The Lua script VM: one Lua 5.1 state sandboxed as Redis 7.0 sandboxes EVAL scripts.
+//
+// Ownership and threads: an Interpreter owns one lua_State and the scripts compiled into it
+// (as registry entries "f_<sha>", the way Redis 7.0 keeps EVAL scripts). It is not
+// thread-safe; each shard thread keeps its own. While Run executes, the script reaches the
+// outside world only through the Host it was given (redis.call, redis.log, SCRIPT KILL).
+//
+// What a script sees (Redis 7.0's environment, src/script_lua.c and src/eval.c):
+// - the base library without print/dofile/loadfile, and table, string, math, cjson, bit,
+//   cmsgpack, struct, coroutine; `loadstring`/`load` refuse precompiled (binary) chunks, as
+//   Redis's patched Lua does;
+// - `redis` with call, pcall, error_reply, status_reply, sha1hex, log, setresp, set_repl,
+//   replicate_commands, breakpoint, debug, the LOG_* / REPL_* constants and REDIS_VERSION;
+// - KEYS and ARGV, set afresh on every run;
+// - math.random as Redis's (redisLrand48), reseeded with 0 before every run, so a script
+//   draws the same sequence each time.
+// Globals are read-only: reading a missing one raises "Script attempted to access
+// nonexistent global variable 'x'", and writing any global, or into a library table (redis,
+// string, cjson, ...), raises "Attempt to modify a readonly table". Redis gets this from a
+// patched Lua with read-only tables; Debian's stock Lua has none, so the globals and
+// library tables a script sees are empty proxies whose metatables forward reads to the real
+// tables (kept only in the registry) and refuse writes; rawset, rawget, next, pairs and
+// setmetatable see through the proxies.
+//
+// Errors reach the client as Redis 7.0 formats them: "<err> script: <sha>, on
+// @user_script:<line>." where <err> is "ERR user_script:1: <lua message>" for a Lua error,
+// or the command's own error for a failed redis.call.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "protocol/reply_writer.h"
+
+struct lua_State;
+
+namespace shoal::lua {
+
+// What the engine gives a running script. Called on the interpreter's thread only.
+class Host {
+ public:
+  virtual ~Host() = default;
+  // redis.call / redis.pcall: runs one command and appends its reply as RESP bytes in
+  // protocol `resp` (2 or 3, what redis.setresp chose; 2 by default) to *out.
+  virtual void Call(absl::Span<const std::string_view> args, int resp, std::string* out) = 0;
+  // redis.log(level, msg...): level is 0 (LOG_DEBUG) .. 3 (LOG_WARNING); the message is
+  // the arguments after the level joined by spaces. The host filters by its verbosity.
+  virtual void Log(int level, std::string_view message) {}
+  // Asked every 100,000 Lua instructions while a script runs; true kills the script with
+  // "ERR Script killed by user with SCRIPT KILL...", which pcall cannot catch.
+  virtual bool ShouldKill() { return false; }
+};
+
+// SHA1 of `body` as 40 lowercase hex digits (redis.sha1hex, script ids).
+std::string Sha1Hex(std::string_view body);
+
+// The flags of an EVAL script's "#!lua flags=a,b" first line (Redis 7.0).
+struct ScriptFlags {
+  bool no_writes = false;
+  bool allow_oom = false;
+  bool allow_stale = false;
+  bool no_cluster = false;
+  bool allow_cross_slot_keys = false;
+  bool has_shebang = false;  // without one, Redis runs the script in compatibility mode
+};
+
+// Parses the shebang of `body`, if it starts with "#!". On a bad shebang returns false with
+// Redis's error text in *error ("ERR Unexpected engine in script shebang: #!python",
+// "ERR Unexpected flag in script shebang: x", "ERR Unknown lua shebang option: x").
+// *code_offset is where the Lua code starts (the shebang's '\n', kept so that line numbers
+// stay the user's), 0 without a shebang.
+bool ParseShebang(std::string_view body, ScriptFlags* flags, size_t* code_offset,
+                  std::string* error);
+
+class Interpreter {
+ public:
+  Interpreter();
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Compiles `body` (the whole EVAL script, shebang included) under `sha` unless this VM
+  // already has it. On failure returns false and sets *error to the client's error text:
+  // "ERR Error compiling script (new function): user_script:1: ..." or a shebang error.
+  bool Load(std::string_view sha, std::string_view body, std::string* error);
+  bool Has(std::string_view sha) const;
+  // SCRIPT FLUSH: drops every compiled script by starting a fresh VM, as Redis does.
+  void Flush();
+  size_t script_count() const { return script_count_; }
+  // Lua's heap in bytes (INFO's used_memory_lua).
+  size_t MemoryBytes() const;
+
+  // Runs a loaded script with KEYS and ARGV and writes its converted result (or its error,
+  // formatted as Redis 7.0 does) through `reply`, in reply's RESP version. A sha that was
+  // never loaded gets Redis's NOSCRIPT error.
+  void Run(std::string_view sha, absl::Span<const std::string_view> keys,
+           absl::Span<const std::string_view> argv, Host& host, protocol::ReplyWriter& reply);
+
+  // State of the script being run, for the C functions the VM calls back (internal).
+  struct RunState {
+    Host* host = nullptr;
+    int resp = 2;           // redis.setresp
+    bool killed = false;    // ShouldKill said yes; every later hook raises again
+    std::vector<std::string> call_args;  // redis.call's arguments, reused between calls
+    std::vector<std::string_view> call_views;
+    std::string call_reply;
+  };
+  RunState* running() { return run_.host ? &run_ : nullptr; }
+
+ private:
+  void Open();
+  void Close();
+
+  lua_State* lua_ = nullptr;
+  size_t script_count_ = 0;  // scripts loaded in this VM
+  RunState run_;
+  uint32_t runs_since_gc_ = 0;
+};
+
+// Redis's redisLrand48/redisSrand48 (src/rand.c): a 48-bit linear congruential generator
+// that gives the same sequence on every platform. Exposed for tests.
+class Rand48 {
+ public:
+  void Seed(int32_t seed);
+  int32_t Next();  // 0 .. 2^31-1
+  static constexpr int32_t kMax = 2147483647;
+
+ private:
+  uint64_t x_ = 0x1234ABCD330EULL;
+};
+
+}  // namespace shoal::lua
