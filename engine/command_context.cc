@@ -15,7 +15,8 @@ void CommandContext::Error(std::string_view message) {
 
 void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
                            ServeFn serve) {
-  if (session.in_exec()) return reply.NullArray();  // Redis: inside MULTI, as on timeout
+  // Redis: inside MULTI or a script a blocking command answers as on timeout.
+  if (session.cannot_block()) return reply.NullArray();
   auto w = std::make_shared<Waiter>();
   w->session = &session;
   w->home = session.home();

@@ -135,8 +135,20 @@ CommandSpec kRows[] = {
   ROW("multi", 1, kNoScript|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdMulti, "@fast @transaction", "transactions", "Starts a transaction.", "1.2.0"),
   ROW("exec", 1, kNoScript|kLS|kSkipSlowlog|kTxControl, 0, 0, 0, CmdExec, "@slow @transaction", "transactions", "Executes all commands in a transaction.", "1.2.0"),
   ROW("discard", 1, kNoScript|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdDiscard, "@fast @transaction", "transactions", "Discards a transaction.", "2.0.0"),
-  ROW("watch", -2, kNoScript|kF|kLS|kAllowBusy|kTxControl, 1, -1, 1, CmdWatch, "@fast @transaction", "transactions", "Monitors changes to keys to determine the execution of a transaction.", "2.2.0"),
+  ROW("watch", -2, kNoScript|kF|kLS|kTxControl, 1, -1, 1, CmdWatch, "@fast @transaction", "transactions", "Monitors changes to keys to determine the execution of a transaction.", "2.2.0"),
   ROW("unwatch", 1, kNoScript|kF|kLS|kAllowBusy|kTxControl, 0, 0, 0, CmdUnwatch, "@fast @transaction", "transactions", "Forgets about watched keys of a transaction.", "2.2.0"),
+
+  // --- scripting ---
+  ROW("eval", -3, kNoScript|kMayReplicate|kNoMandatoryKeys|kStale|kScript, 0, 0, 0, CmdEval, "@slow @scripting", "scripting", "Executes a server-side Lua script.", "2.6.0", EvalKeys),
+  ROW("evalsha", -3, kNoScript|kMayReplicate|kNoMandatoryKeys|kStale|kScript, 0, 0, 0, CmdEvalSha, "@slow @scripting", "scripting", "Executes a server-side Lua script by SHA1 digest.", "2.6.0", EvalKeys),
+  ROW("eval_ro", -3, kNoScript|kNoMandatoryKeys|kStale|kR|kScript, 0, 0, 0, CmdEvalRo, "@slow @scripting", "scripting", "Executes a read-only server-side Lua script.", "7.0.0", EvalKeys),
+  ROW("evalsha_ro", -3, kNoScript|kNoMandatoryKeys|kStale|kR|kScript, 0, 0, 0, CmdEvalShaRo, "@slow @scripting", "scripting", "Executes a read-only server-side Lua script by SHA1 digest.", "7.0.0", EvalKeys),
+  ROW("script", -2, kContainer, 0, 0, 0, nullptr, "@slow", "scripting", "A container for Lua scripts management commands.", "2.6.0"),
+  ROW("script|load", 3, kNoScript|kStale, 0, 0, 0, CmdScriptLoad, "@slow @scripting", "scripting", "Loads a server-side Lua script to the script cache.", "2.6.0"),
+  ROW("script|exists", -3, kNoScript, 0, 0, 0, CmdScriptExists, "@slow @scripting", "scripting", "Determines whether server-side Lua scripts exist in the script cache.", "2.6.0"),
+  ROW("script|flush", -2, kNoScript, 0, 0, 0, CmdScriptFlush, "@slow @scripting", "scripting", "Removes all server-side Lua scripts from the script cache.", "2.6.0"),
+  ROW("script|kill", 2, kNoScript|kAllowBusy, 0, 0, 0, CmdScriptKill, "@slow @scripting", "scripting", "Terminates a server-side Lua script during execution.", "2.6.0"),
+  ROW("script|help", 2, kLS, 0, 0, 0, CmdScriptHelp, "@slow @scripting", "scripting", "Returns helpful text about the different subcommands.", "5.0.0"),
 
   // --- connection ---
   ROW("ping", -1, kF, 0, 0, 0, CmdPing, "@fast @connection", "connection", "Returns the server's liveliness response.", "1.0.0"),

@@ -50,6 +50,9 @@ enum CommandFlag : uint32_t {
   // Shoal: the command manages the session's transaction state itself (MULTI, EXEC, ...):
   // it is not queued inside MULTI.
   kTxControl = 1u << 25,
+  // Shoal routing: a script (EVAL, EVALSHA...): it holds its KEYS' shards or every shard,
+  // as its SHA's learned mode says (scripts.h).
+  kScript = 1u << 26,
 };
 
 // Custom key extraction, for commands whose keys are not at fixed positions.

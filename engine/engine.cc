@@ -23,6 +23,7 @@ Engine::Engine(EngineOptions options)
   for (unsigned i = 0; i < n; ++i) {
     shards_.push_back(std::make_unique<Shard>(this, i, executors_[i].get(), databases_));
   }
+  scripts_ = std::make_unique<ScriptRegistry>(n);
   start_ms_ = clock_->NowMs();
 }
 

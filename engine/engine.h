@@ -23,6 +23,7 @@
 #include "engine/clock.h"
 #include "engine/config.h"
 #include "engine/executor.h"
+#include "engine/scripts.h"
 #include "engine/shard.h"
 
 namespace shoal::engine {
@@ -67,6 +68,7 @@ class Engine {
   const Clock& clock() const { return *clock_; }
   Config& config() { return *config_; }
   ServerInfo& server_info() { return server_info_; }
+  ScriptRegistry& scripts() { return *scripts_; }
   int64_t start_ms() const { return start_ms_; }
 
   // A session whose home is `home` (or the next shard, round robin, when negative).
@@ -110,6 +112,7 @@ class Engine {
   std::unique_ptr<Config> own_config_;
   Config* config_;
   ServerInfo server_info_;
+  std::unique_ptr<ScriptRegistry> scripts_;
   int64_t start_ms_;
   bool started_ = false;
   std::atomic<uint64_t> next_tx_id_{0};

@@ -29,6 +29,10 @@ class Executor {
   virtual void Run(absl::AnyInvocable<void()> on_tick, int tick_ms) = 0;
   // Thread-safe; Run returns soon after.
   virtual void Stop() = 0;
+  // From inside a long-running task (a script past busy-reply-threshold): lets this
+  // thread's clients be heard without running posted tasks, so they get BUSY replies and
+  // may send SCRIPT KILL. No-op where there are no clients (the embedded engine).
+  virtual void PollWhileBusy() {}
 };
 
 class QueueExecutor : public Executor {

@@ -3,6 +3,8 @@
 // command_table.cc is the only place that lists them.
 #pragma once
 
+#include <string>
+
 #include "engine/command_table.h"
 
 namespace shoal::engine {
@@ -62,6 +64,15 @@ SHOAL_HANDLER(CmdMemoryUsage); SHOAL_HANDLER(CmdMemoryHelp);
 // multi_family.cc
 SHOAL_HANDLER(CmdMulti); SHOAL_HANDLER(CmdExec); SHOAL_HANDLER(CmdDiscard); SHOAL_HANDLER(CmdWatch);
 SHOAL_HANDLER(CmdUnwatch);
+
+// script_family.cc
+SHOAL_HANDLER(CmdEval); SHOAL_HANDLER(CmdEvalSha); SHOAL_HANDLER(CmdEvalRo);
+SHOAL_HANDLER(CmdEvalShaRo); SHOAL_HANDLER(CmdScriptLoad); SHOAL_HANDLER(CmdScriptExists);
+SHOAL_HANDLER(CmdScriptFlush); SHOAL_HANDLER(CmdScriptKill); SHOAL_HANDLER(CmdScriptHelp);
+// EVAL's keys: args[2] is numkeys, the keys follow.
+void EvalKeys(ArgList args, KeyList* keys);
+// The script's SHA: EVALSHA's argument (lower case), or the SHA1 of EVAL's body.
+std::string ScriptSha(ArgList args, bool by_sha);
 
 // connection_family.cc
 SHOAL_HANDLER(CmdPing); SHOAL_HANDLER(CmdEcho); SHOAL_HANDLER(CmdHello); SHOAL_HANDLER(CmdAuth);

@@ -438,6 +438,8 @@ void InfoMemory(CommandContext& ctx, std::string* out) {
   Line(out, "mem_fragmentation_ratio",
        Format("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0));
   Line(out, "lazyfree_pending_objects", "0");
+  Line(out, "number_of_cached_scripts", StrCat(ctx.engine().scripts().bodies().size()));
+  Line(out, "used_memory_scripts_eval", StrCat(ctx.engine().scripts().bodies().memory_bytes()));
 }
 
 void InfoPersistence(CommandContext& ctx, std::string* out) {
@@ -469,6 +471,9 @@ void InfoStats(CommandContext& ctx, std::string* out) {
   Line(out, "pubsub_channels", "0");
   Line(out, "pubsub_patterns", "0");
   Line(out, "total_error_replies", StrCat(errors));
+  // Shoal: script runs that held every shard because the script reaches keys beyond the
+  // shards of its KEYS (scripts.h).
+  Line(out, "script_escalations", StrCat(engine.scripts().escalations.load()));
 }
 
 void InfoReplication(CommandContext& ctx, std::string* out) {

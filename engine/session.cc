@@ -8,6 +8,7 @@
 #include "engine/command_context.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
+#include "engine/families.h"
 #include "engine/shard.h"
 
 namespace shoal::engine {
@@ -102,7 +103,11 @@ Session::Route Session::RouteOf(const CommandSpec& spec, const CmdArgs& args) co
   Route route;
   unsigned n = engine_->shard_count();
   if (n == 1) return route;
-  if (spec.flags & kAllShards) {
+  if ((spec.flags & kAllShards) ||
+      ((spec.flags & kScript) && args.size() > 1 &&
+       engine_->scripts().ModeOf(ScriptSha(ArgList(args.data(), args.size()),
+                                           spec.name.starts_with("evalsha"))) !=
+           ScriptRegistry::Mode::kDeclared)) {
     route.kind = RouteKind::kMany;
     for (unsigned i = 0; i < n; ++i) route.shards.push_back(i);
     return route;
@@ -154,9 +159,19 @@ void Session::Continue() {
       ++next_;
       continue;
     }
+    if ((engine_->scripts().any_busy() || Shard::PollingWhileBusy()) &&
+        !(r.spec->flags & kAllowBusy)) {
+      ReplyError(errors::kBusy);
+      ++next_;
+      continue;
+    }
     Route route = in_multi_ && r.spec->name == "exec" ? ExecRoute() : RouteOf(*r.spec, args);
     if (route.kind == RouteKind::kHere) {
       ExecuteHere(*r.spec, args);
+      if (restart_) {
+        restart_ = false;
+        continue;  // the same command again, routed afresh
+      }
       ++next_;
       if (blocked_) {
         async_ = true;
@@ -227,9 +242,11 @@ void Session::RunBatchOn(unsigned shard) {
     for (size_t i = next_; i < end; ++i) {
       ExecuteHere(*batch_[i - next_], cmds_[i]);
       if (blocked_) end = i + 1;  // the rest of the pipeline waits for the blocked one
+      if (restart_) end = i;      // run it again from home, routed afresh
     }
     engine_->shard(home_).executor().Post([this, end] {
       next_ = end;
+      restart_ = false;
       blocked_ ? WaitBlocked() : Continue();
     });
   });
@@ -237,22 +254,38 @@ void Session::RunBatchOn(unsigned shard) {
 
 void Session::RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards) {
   auto tx = std::make_shared<Transaction>(engine_, home_, std::move(shards));
+  holding_all_ = tx->shards().size() == engine_->shard_count();
   tx->Start([this, &spec] { ExecuteHere(spec, cmds_[next_]); },
             [this] {
-              ++next_;
+              holding_all_ = false;
+              if (!restart_) ++next_;
+              restart_ = false;
               blocked_ ? WaitBlocked() : Continue();
             });
 }
 
-void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
+bool Session::holds_every_shard() const {
+  return holding_all_ || engine_->shard_count() == 1;
+}
+
+void Session::CallFromScript(const CommandSpec& spec, const CmdArgs& args, int resp,
+                             std::string* out) {
+  std::string* saved = out_;
+  out_ = out;
+  ExecuteHere(spec, args, resp);
+  out_ = saved;
+}
+
+void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp) {
   Shard* shard = Shard::Current();
   auto start = std::chrono::steady_clock::now();
   size_t mark = out_->size();
-  protocol::ReplyWriter writer(out_, resp());
+  protocol::ReplyWriter writer(out_, resp != 0 ? resp : this->resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
-  if (reply_mode_ != ReplyMode::kOn && !in_exec_ && spec.name != "client|reply") {
+  if (reply_mode_ != ReplyMode::kOn && !in_exec_ && !in_script_ &&
+      spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;
   }
@@ -265,7 +298,8 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
     cs.usec.Add(static_cast<uint64_t>(usec));
     if (ctx.failed()) cs.failed_calls.Add();
     shard->stats().commands_processed.Add();
-    if (!in_exec_) shard->ServeBlocked();  // after EXEC, not between its commands
+    // After EXEC or a script, not between their commands.
+    if (!in_exec_ && !in_script_ && !Shard::PollingWhileBusy()) shard->ServeBlocked();
   }
 }
 

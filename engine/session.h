@@ -78,12 +78,27 @@ class Session {
   bool in_multi() const { return in_multi_; }
   // True while EXEC runs its queue: a blocking command then answers as on timeout.
   bool in_exec() const { return in_exec_; }
+  // True while this thread holds every shard for the running command (always, with one
+  // shard): what a script may reach (script_family.cc).
+  bool holds_every_shard() const;
   void BeginMulti();
   void DiscardMulti();  // leaves MULTI (if in it) and unwatches every key
   void Exec(CommandContext& ctx);
   // WATCH on the thread that runs it, which may touch the key.
   void Watch(CommandContext& ctx, std::string_view key);
   void Unwatch();
+
+  // --- Scripts (script_family.cc) ------------------------------------------------------
+  bool in_script() const { return in_script_; }
+  void set_in_script(bool v) { in_script_ = v; }
+  // redis.call: runs one command on the calling thread, which holds its keys' shards,
+  // appending its reply in protocol `resp` to *out.
+  void CallFromScript(const CommandSpec& spec, const CmdArgs& args, int resp, std::string* out);
+  // The running command wrote no reply and must run again, routed afresh (a script that
+  // learned it needs every shard).
+  void RestartCommand() { restart_ = true; }
+  // While true, blocking commands answer at once as on timeout.
+  bool cannot_block() const { return in_exec_ || in_script_; }
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -164,7 +179,7 @@ class Session {
   void WaitBlocked();  // home thread: the command just run blocked; arm its timeout
   void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
   // Runs one command on the calling thread, which may touch all its keys.
-  void ExecuteHere(const CommandSpec& spec, const CmdArgs& args);
+  void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
   void ReplyError(std::string_view error);
   void Finish();
 
@@ -193,6 +208,9 @@ class Session {
   };
   bool in_multi_ = false;
   bool in_exec_ = false;
+  bool in_script_ = false;
+  bool restart_ = false;       // RestartCommand was called
+  bool holding_all_ = false;   // a transaction over every shard is running our command
   bool multi_aborted_ = false;  // a command was refused while queueing: EXECABORT
   std::vector<QueuedCommand> queued_;
   bool queued_all_shards_ = false;

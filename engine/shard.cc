@@ -4,6 +4,7 @@
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
 #include "engine/engine.h"
+#include "lua/interpreter.h"
 
 namespace shoal::engine {
 namespace {
@@ -24,6 +25,17 @@ Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
 }
 
 Shard::~Shard() = default;
+
+lua::Interpreter& Shard::interpreter() {
+  uint64_t epoch = engine_->scripts().epoch();
+  if (lua_ == nullptr) {
+    lua_ = std::make_unique<lua::Interpreter>();
+  } else if (lua_epoch_ != epoch) {
+    lua_->Flush();
+  }
+  lua_epoch_ = epoch;
+  return *lua_;
+}
 
 int64_t Shard::now_ms() const { return engine_->clock().NowMs(); }
 
@@ -70,6 +82,19 @@ void Shard::Tick() {
 }
 
 Shard* Shard::Current() { return current_shard; }
+
+namespace {
+thread_local bool polling_while_busy = false;
+}  // namespace
+
+void Shard::PollWhileBusy() {
+  if (polling_while_busy) return;  // a command run by the poll is itself polling
+  polling_while_busy = true;
+  executor_->PollWhileBusy();
+  polling_while_busy = false;
+}
+
+bool Shard::PollingWhileBusy() { return polling_while_busy; }
 
 void Shard::BindToCurrentThread() { current_shard = this; }
 

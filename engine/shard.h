@@ -19,6 +19,10 @@
 #include "engine/transaction.h"
 #include "engine/watch.h"
 
+namespace shoal::lua {
+class Interpreter;
+}
+
 namespace shoal::engine {
 
 class Engine;
@@ -53,6 +57,9 @@ class Shard {
     if (blocking_.has_ready()) blocking_.ServeReady(*this);
   }
   ShardStats& stats() { return stats_; }
+  // This shard's Lua VM, made on first use; flushed first when SCRIPT FLUSH has run since
+  // (the registry's epoch moved). Shard thread only.
+  lua::Interpreter& interpreter();
 
   // Active expiry (fires every wheel entry that is due), then PublishCounts. Runs on the
   // shard thread.
@@ -71,6 +78,13 @@ class Shard {
   // Copies the counts above from the Dbs. Shard thread only.
   void PublishCounts();
 
+  // While a script is busy (scripts.h): lets this thread's clients be heard, from the
+  // script's own thread or from a thread parked for a transaction. Commands run meanwhile
+  // only if they are allowed while busy (SCRIPT KILL, ...); see PollingWhileBusy.
+  void PollWhileBusy();
+  // True on a thread inside PollWhileBusy: it must touch no shard data.
+  static bool PollingWhileBusy();
+
   // The shard whose thread is running, or null on any other thread.
   static Shard* Current();
   // Marks the calling thread as this shard's thread (the engine's thread start does it).
@@ -87,6 +101,8 @@ class Shard {
   WatchRegistry watches_;
   ds::TimingWheel<std::weak_ptr<Waiter>> block_timers_;
   ShardStats stats_;
+  std::unique_ptr<lua::Interpreter> lua_;
+  uint64_t lua_epoch_ = 0;
   struct DbCounts {
     std::atomic<uint64_t> keys{0}, expires{0};
   };

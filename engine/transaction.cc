@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 
 #include "engine/engine.h"
 #include "engine/shard.h"
@@ -36,7 +37,7 @@ void TxQueue::RunHead() {
     }
     std::shared_ptr<Transaction> keep = tx->self_;  // read before the body can run
     tx->OnShardReady();
-    tx->WaitReleased();  // this thread is parked: the coordinator may use our data
+    tx->WaitReleased(shard_);  // this thread is parked: the coordinator may use our data
     {
       std::lock_guard<std::mutex> lock(mu_);
       assert(queue_.front() == tx);
@@ -104,9 +105,14 @@ void Transaction::RunBody() {
   done();
 }
 
-void Transaction::WaitReleased() {
+void Transaction::WaitReleased(unsigned shard) {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [this] { return released_; });
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(10), [this] { return released_; })) {
+    if (!engine_->scripts().any_busy()) continue;
+    lock.unlock();
+    engine_->shard(shard).PollWhileBusy();
+    lock.lock();
+  }
 }
 
 }  // namespace shoal::engine

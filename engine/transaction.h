@@ -84,7 +84,9 @@ class Transaction : public std::enable_shared_from_this<Transaction> {
   friend class TxQueue;
   void OnShardReady();  // a shard parked or (home) acknowledged
   void RunBody();
-  void WaitReleased();  // on a parked shard's thread
+  // On the parked shard's thread. While a script is busy it lets that thread's clients
+  // hear BUSY (Shard::PollWhileBusy), so a script holding every shard can still be killed.
+  void WaitReleased(unsigned shard);
 
   Engine* engine_;
   unsigned home_;

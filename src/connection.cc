@@ -93,6 +93,9 @@ void Connection::Close() {
 }
 
 void Connection::OnEvent(uint32_t events) {
+  // A script of ours is running and the loop is polling while it is busy: our input and
+  // buffers belong to that run. Level-triggered, the event comes back after it.
+  if (in_run_call_) return;
   switch (state_) {
     case State::kReading:
       if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) OnReadable();

@@ -175,13 +175,23 @@ void EventLoop::Run(absl::AnyInvocable<void()> on_tick, int tick_ms) {
       if (errno == EINTR) continue;
       Die("epoll_wait");
     }
-    for (int i = 0; i < n; ++i) {
-      int fd = events[i].data.fd;
-      if (fd == wake_fd_) continue;  // a post or Stop: handled at the top of the loop
-      if (static_cast<size_t>(fd) >= handlers_.size()) continue;
-      if (Handler* h = handlers_[fd]) h->OnEvent(events[i].events);
-    }
+    Dispatch(events, n);
   }
+}
+
+void EventLoop::Dispatch(const epoll_event* events, int n) {
+  for (int i = 0; i < n; ++i) {
+    int fd = events[i].data.fd;
+    if (fd == wake_fd_) continue;  // a post or Stop: handled at the top of the loop
+    if (static_cast<size_t>(fd) >= handlers_.size()) continue;
+    if (Handler* h = handlers_[fd]) h->OnEvent(events[i].events);
+  }
+}
+
+void EventLoop::PollWhileBusy() {
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epoll_fd_, events, kMaxEvents, 0);
+  if (n > 0) Dispatch(events, n);
 }
 
 }  // namespace shoal::server

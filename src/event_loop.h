@@ -64,6 +64,8 @@ class EventLoop : public engine::Executor {
   void Post(engine::Task task) override;
   void Run(absl::AnyInvocable<void()> on_tick, int tick_ms) override;
   void Stop() override;
+  // Dispatches the fds that are ready now (no posted tasks, no timers, no waiting).
+  void PollWhileBusy() override;
 
   // --- Loop thread only (or before Run starts) -----------------------------------------
   // Level-triggered interest in `fd`. The handler is not owned; it must Unwatch before it
@@ -88,6 +90,7 @@ class EventLoop : public engine::Executor {
   };
 
   void RunTimers(Clock::time_point now);
+  void Dispatch(const epoll_event* events, int n);
   // Milliseconds until the tick or the next timer is due, rounded up.
   int TimeoutMs(Clock::time_point now) const;
   void Wake();

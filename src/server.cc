@@ -192,6 +192,14 @@ void Server::AcceptAll(Listener* listener) {
       continue;
     }
     unsigned shard = next_shard_++ % engine_->shard_count();
+    // We are on shard 0's loop. While a script is busy, its thread (and every thread it
+    // parked) polls sockets but runs no posted task, so a client that comes to send
+    // SCRIPT KILL is started here, where the loop polls too.
+    if (shard == 0 || engine_->scripts().any_busy()) {
+      auto c = std::make_shared<Connection>(this, loops_[0], 0, fd);
+      c->Start();
+      continue;
+    }
     Post(shard, [this, shard, owned = OwnedFd(fd)]() mutable {
       auto c = std::make_shared<Connection>(this, loops_[shard], shard, owned.Release());
       c->Start();

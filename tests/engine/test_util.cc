@@ -1,5 +1,8 @@
 #include "tests/engine/test_util.h"
 
+#include <atomic>
+#include <thread>
+
 #include "engine/object.h"
 #include "engine/shard.h"
 
@@ -18,6 +21,27 @@ void EngineTest::TearDown() {
   session_.reset();
   engine_->Stop();
   engine_.reset();
+}
+
+int EngineTest::CountTornReads(const std::vector<std::string>& keys,
+                               const std::function<void()>& writes) {
+  std::vector<std::string> mget = {"mget"};
+  mget.insert(mget.end(), keys.begin(), keys.end());
+  std::atomic<bool> stop{false};
+  std::atomic<int> torn{0};
+  std::thread reader([&] {
+    auto s = NewSession();
+    for (int i = 0; i < 2000 && !stop.load(); ++i) {
+      std::vector<std::string> values = StrArray(s->Execute(mget));
+      for (const std::string& v : values) {
+        if (v != values[0]) ++torn;
+      }
+    }
+  });
+  writes();
+  stop = true;
+  reader.join();
+  return torn.load();
 }
 
 void EngineTest::AdvanceTime(int64_t ms) {

@@ -10,6 +10,7 @@
 // Tests never sleep: AdvanceTime moves the fake clock and runs every shard's active expiry.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -48,6 +49,9 @@ class EngineTest : public ::testing::TestWithParam<unsigned> {
   void AddTestObject(std::string_view key);
 
   unsigned shards() const { return GetParam(); }
+  // Runs `writes` on this thread while another client reads `keys` with MGET in a loop;
+  // returns how many reads saw the keys at different values (a torn multi-key write).
+  int CountTornReads(const std::vector<std::string>& keys, const std::function<void()>& writes);
   ManualClock clock_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Session> session_;

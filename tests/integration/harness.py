@@ -39,6 +39,29 @@ def run_concurrently(target, n, timeout=60):
     return errors
 
 
+def torn_reads(server, keys, writes, readers=3):
+    """Runs writes(client) on one thread while `readers` clients MGET `keys` in a loop;
+    returns (errors, torn): the readers' MGET results whose values differ."""
+    torn = []
+    done = threading.Event()
+
+    def run(i):
+        c = server.client()
+        if i == 0:
+            writes(c)
+            done.set()
+        else:
+            for _ in range(3000):
+                if done.is_set():
+                    break
+                values = c.mget(keys)
+                if len(set(values)) != 1:
+                    torn.append(values)
+        c.close()
+
+    return run_concurrently(run, readers + 1), torn
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

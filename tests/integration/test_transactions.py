@@ -1,8 +1,6 @@
 """MULTI/EXEC/WATCH over a real socket with python3-redis (issue 4): its transactional
 pipeline, its optimistic-locking helper, and EXEC over keys on every shard, atomic against
 concurrent readers on other connections."""
-import threading
-
 import redis
 
 import harness
@@ -64,31 +62,15 @@ class Transactions(harness.ServerTestCase):
     def test_exec_over_every_shard_is_atomic_for_readers(self):
         keys = ["acct:%d" % i for i in range(16)]
         self.r.mset({k: 0 for k in keys})
-        torn = []
-        done = threading.Event()
-
-        def reader(_):
-            c = self.server.client()
-            for _ in range(3000):
-                if done.is_set():
-                    break
-                values = c.mget(keys)
-                if len(set(values)) != 1:
-                    torn.append(values)
-            c.close()
-
-        def writer_or_reader(i):
-            if i > 0:
-                return reader(i)
-            c = self.server.client()
+        def writes(c):
             for _ in range(200):
                 p = c.pipeline(transaction=True)
                 for k in keys:
                     p.incr(k)
                 p.execute()
-            done.set()
 
-        self.assertEqual(harness.run_concurrently(writer_or_reader, 4), [])
+        errors, torn = harness.torn_reads(self.server, keys, writes)
+        self.assertEqual(errors, [])
         self.assertEqual(torn, [])
         self.assertEqual(self.r.mget(keys), [b"200"] * len(keys))
 
