@@ -32,7 +32,11 @@ class CommandContext {
     return engine().shard(engine().ShardOf(key)).db(session.db());
   }
   Db& db_on(unsigned shard) { return engine().shard(shard).db(session.db()); }
-  int64_t now_ms() { return engine().clock().NowMs(); }
+  // The command's time snapshot (Shard::now_ms).
+  int64_t now_ms() {
+    Shard* shard = Shard::Current();
+    return shard != nullptr ? shard->now_ms() : engine().clock().NowMs();
+  }
   std::string_view arg(size_t i) const { return args[i]; }
   size_t argc() const { return args.size(); }
 

@@ -40,8 +40,7 @@ class ScriptHost : public lua::Host {
         read_only_(read_only),
         can_restart_(can_restart),
         running_(ctx.engine().scripts().running(Shard::Current()->index())),
-        start_ms_(ctx.now_ms()),
-        threshold_ms_(ctx.engine().config().GetInt("busy-reply-threshold")) {
+        start_ms_(ctx.engine().clock().NowMs()) {
     running_.wrote.store(false, std::memory_order_relaxed);
     running_.kill.store(false, std::memory_order_relaxed);
   }
@@ -59,18 +58,23 @@ class ScriptHost : public lua::Host {
       if (restart_) return reply.Error(errors::kScriptNotAllowed);
       return reply.Error(errors::kScriptUndeclaredAfterWrite);
     }
-    ctx_.session.CallFromScript(*spec, CmdArgs(args.begin(), args.end()), resp, out);
+    call_args_.assign(args.begin(), args.end());
+    ctx_.session.CallFromScript(*spec, call_args_, resp, out);
     if (spec->is_write()) {
       wrote_ = true;
       running_.wrote.store(true, std::memory_order_release);
     }
   }
 
+  // Every 100,000 Lua instructions: the clock is read here, not per call (the command
+  // time snapshot stands still while the script runs).
   bool ShouldKill() override {
     if (restart_) return true;
-    if (!running_.busy.load(std::memory_order_relaxed) &&
-        ctx_.now_ms() - start_ms_ >= threshold_ms_) {
-      ctx_.engine().scripts().SetBusy(running_, true);
+    if (!running_.busy.load(std::memory_order_relaxed)) {
+      if (threshold_ms_ < 0) threshold_ms_ = ctx_.engine().config().GetInt("busy-reply-threshold");
+      if (ctx_.engine().clock().NowMs() - start_ms_ >= threshold_ms_) {
+        ctx_.engine().scripts().SetBusy(running_, true);
+      }
     }
     if (running_.busy.load(std::memory_order_relaxed)) {
       // Let this thread's other clients hear BUSY (and send SCRIPT KILL).
@@ -123,11 +127,12 @@ class ScriptHost : public lua::Host {
   bool can_restart_;
   ScriptRegistry::Running& running_;
   int64_t start_ms_;
-  int64_t threshold_ms_;
+  int64_t threshold_ms_ = -1;  // read at the first hook
   bool wrote_ = false;
   bool missing_ = false;
   bool reached_undeclared_ = false;
   bool restart_ = false;
+  CmdArgs call_args_;
 };
 
 // EVAL's numkeys: replies the error and returns false when it is bad.
@@ -141,8 +146,8 @@ bool ParseNumKeys(CommandContext& ctx, size_t* numkeys) {
 }
 
 // Makes sure this shard's VM has the script; replies the error and returns false if not.
-bool LoadScript(CommandContext& ctx, lua::Interpreter& vm, const std::string& sha, bool by_sha) {
-  if (vm.Has(sha)) return true;
+bool LoadScript(CommandContext& ctx, ShardScripts& local, const std::string& sha, bool by_sha) {
+  if (local.vm->Has(sha)) return true;
   ScriptRegistry& scripts = ctx.engine().scripts();
   std::optional<std::string> body;
   if (by_sha) {
@@ -151,16 +156,9 @@ bool LoadScript(CommandContext& ctx, lua::Interpreter& vm, const std::string& sh
   }
   std::string error;
   std::string_view text = by_sha ? std::string_view(*body) : ctx.arg(1);
-  if (!vm.Load(sha, text, &error)) return ctx.Error(error), false;
+  if (!local.Load(sha, text, &error)) return ctx.Error(error), false;
   if (!by_sha) scripts.bodies().Put(sha, text);
   return true;
-}
-
-bool HasNoWritesFlag(std::string_view body) {
-  lua::ScriptFlags flags;
-  size_t offset;
-  std::string error;
-  return lua::ParseShebang(body, &flags, &offset, &error) && flags.no_writes;
 }
 
 void RunScript(CommandContext& ctx, bool by_sha, bool read_only) {
@@ -169,22 +167,23 @@ void RunScript(CommandContext& ctx, bool by_sha, bool read_only) {
   std::string sha = ScriptSha(ctx.args, by_sha);
   Engine& engine = ctx.engine();
   Shard& shard = *Shard::Current();
-  lua::Interpreter& vm = shard.interpreter();
-  if (!LoadScript(ctx, vm, sha, by_sha)) return;
-  if (!read_only) {
-    std::optional<std::string> body = by_sha ? engine.scripts().bodies().Get(sha) : std::nullopt;
-    read_only = HasNoWritesFlag(by_sha ? (body ? std::string_view(*body) : "") : ctx.arg(1));
-  }
+  ShardScripts& local = shard.scripts();
+  if (!LoadScript(ctx, local, sha, by_sha)) return;
+  read_only = read_only || local.NoWrites(sha);
 
-  // Which shards the KEYS name, and which this thread holds.
+  // Which shards the KEYS name, and which this thread holds (with one shard: all of it,
+  // and nothing to check).
   const unsigned n = engine.shard_count();
-  std::vector<bool> declared(n, false), held;
+  std::vector<bool> declared, held;
   ArgList keys = ctx.args.subspan(3, numkeys);
-  for (std::string_view key : keys) declared[engine.ShardOf(key)] = true;
   const bool holds_all = ctx.session.holds_every_shard();
-  if (!holds_all) {
-    held = declared;
-    held[shard.index()] = true;
+  if (n > 1) {
+    declared.assign(n, false);
+    for (std::string_view key : keys) declared[engine.ShardOf(key)] = true;
+    if (!holds_all) {
+      held = declared;
+      held[shard.index()] = true;
+    }
   }
   ScriptRegistry::Mode mode = n == 1 ? ScriptRegistry::Mode::kDeclared
                                      : engine.scripts().ModeOf(sha);
@@ -196,7 +195,7 @@ void RunScript(CommandContext& ctx, bool by_sha, bool read_only) {
   const size_t mark = out->size();
   const int db = ctx.session.db();
   ctx.session.set_in_script(true);
-  vm.Run(sha, keys, ctx.args.subspan(3 + numkeys), host, ctx.reply);
+  local.vm->Run(sha, keys, ctx.args.subspan(3 + numkeys), host, ctx.reply);
   ctx.session.set_in_script(false);
   ctx.session.set_db(db);  // SELECT inside the script does not outlive it
 
@@ -238,7 +237,7 @@ void CmdEvalShaRo(CommandContext& ctx) { RunScript(ctx, true, true); }
 void CmdScriptLoad(CommandContext& ctx) {
   std::string sha = lua::Sha1Hex(ctx.arg(2));
   std::string error;
-  if (!Shard::Current()->interpreter().Load(sha, ctx.arg(2), &error)) return ctx.Error(error);
+  if (!Shard::Current()->scripts().Load(sha, ctx.arg(2), &error)) return ctx.Error(error);
   ctx.engine().scripts().bodies().Put(sha, ctx.arg(2));
   ctx.reply.Bulk(sha);
 }

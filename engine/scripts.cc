@@ -3,8 +3,29 @@
 #include <mutex>
 
 #include "engine/errors.h"
+#include "lua/interpreter.h"
 
 namespace shoal::engine {
+
+ShardScripts::ShardScripts() : vm(std::make_unique<lua::Interpreter>()) {}
+ShardScripts::~ShardScripts() = default;
+
+bool ShardScripts::Load(const std::string& sha, std::string_view body, std::string* error) {
+  if (vm->Has(sha)) return true;
+  if (!vm->Load(sha, body, error)) return false;
+  lua::ScriptFlags flags;
+  size_t offset;
+  std::string ignored;
+  if (lua::ParseShebang(body, &flags, &offset, &ignored) && flags.no_writes) {
+    no_writes.insert(sha);
+  }
+  return true;
+}
+
+void ShardScripts::Flush() {
+  vm->Flush();
+  no_writes.clear();
+}
 
 void ScriptRegistry::Flush() {
   std::unique_lock<std::shared_mutex> lock(mu_);

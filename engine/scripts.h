@@ -27,9 +27,29 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "lua/script_cache.h"
 
+namespace shoal::lua {
+class Interpreter;
+}
+
 namespace shoal::engine {
+
+// One shard's side of scripting: its Lua VM and what it knows of the scripts compiled
+// into it. Shard thread only (Shard::scripts()).
+struct ShardScripts {
+  ShardScripts();
+  ~ShardScripts();
+  // Compiles `body` under `sha` unless the VM has it; false with Redis's error text.
+  bool Load(const std::string& sha, std::string_view body, std::string* error);
+  bool NoWrites(const std::string& sha) const { return no_writes.contains(sha); }
+  void Flush();
+
+  std::unique_ptr<lua::Interpreter> vm;
+  absl::flat_hash_set<std::string> no_writes;  // loaded scripts flagged #!lua flags=no-writes
+  uint64_t epoch = 0;                          // the registry's epoch at the last flush
+};
 
 class ScriptRegistry {
  public:

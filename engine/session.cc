@@ -278,29 +278,39 @@ void Session::CallFromScript(const CommandSpec& spec, const CmdArgs& args, int r
 
 void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp) {
   Shard* shard = Shard::Current();
-  auto start = std::chrono::steady_clock::now();
+  // A command inside EXEC or a script is "nested": it shares the outer command's time
+  // snapshot and is counted, not timed, in commandstats (a clock read costs as much as a
+  // small command here).
+  const bool nested = in_exec_ || in_script_;
+  std::chrono::steady_clock::time_point start;
+  if (!nested) start = std::chrono::steady_clock::now();
+  const bool owns_time = shard != nullptr && !shard->has_command_time();
+  if (owns_time) shard->set_command_time(engine_->clock().NowMs());
   size_t mark = out_->size();
   protocol::ReplyWriter writer(out_, resp != 0 ? resp : this->resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
-  if (reply_mode_ != ReplyMode::kOn && !in_exec_ && !in_script_ &&
-      spec.name != "client|reply") {
+  if (reply_mode_ != ReplyMode::kOn && !nested && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;
   }
-  last_active_ms_.store(engine_->clock().NowMs(), std::memory_order_relaxed);
-  if (shard != nullptr) {
-    auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - start).count();
-    CommandStats& cs = shard->stats().per_command[spec.id];
-    cs.calls.Add();
-    cs.usec.Add(static_cast<uint64_t>(usec));
-    if (ctx.failed()) cs.failed_calls.Add();
-    shard->stats().commands_processed.Add();
-    // After EXEC or a script, not between their commands.
-    if (!in_exec_ && !in_script_ && !Shard::PollingWhileBusy()) shard->ServeBlocked();
+  if (shard == nullptr) return;
+  if (owns_time) {
+    last_active_ms_.store(shard->now_ms(), std::memory_order_relaxed);
+    shard->set_command_time(0);
   }
+  CommandStats& cs = shard->stats().per_command[spec.id];
+  cs.calls.Add();
+  if (!nested) {
+    cs.usec.Add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                          std::chrono::steady_clock::now() - start)
+                                          .count()));
+  }
+  if (ctx.failed()) cs.failed_calls.Add();
+  shard->stats().commands_processed.Add();
+  // After EXEC or a script, not between their commands.
+  if (!nested && !Shard::PollingWhileBusy()) shard->ServeBlocked();
 }
 
 // --- MULTI / EXEC / WATCH ---------------------------------------------------------------

@@ -4,7 +4,6 @@
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
 #include "engine/engine.h"
-#include "lua/interpreter.h"
 
 namespace shoal::engine {
 namespace {
@@ -26,18 +25,18 @@ Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
 
 Shard::~Shard() = default;
 
-lua::Interpreter& Shard::interpreter() {
+ShardScripts& Shard::scripts() {
   uint64_t epoch = engine_->scripts().epoch();
-  if (lua_ == nullptr) {
-    lua_ = std::make_unique<lua::Interpreter>();
-  } else if (lua_epoch_ != epoch) {
-    lua_->Flush();
+  if (scripts_ == nullptr) {
+    scripts_ = std::make_unique<ShardScripts>();
+  } else if (scripts_->epoch != epoch) {
+    scripts_->Flush();
   }
-  lua_epoch_ = epoch;
-  return *lua_;
+  scripts_->epoch = epoch;
+  return *scripts_;
 }
 
-int64_t Shard::now_ms() const { return engine_->clock().NowMs(); }
+int64_t Shard::ClockMs() const { return engine_->clock().NowMs(); }
 
 void Shard::SwapDb(int a, int b) {
   // A watched key changes when it exists in either database.

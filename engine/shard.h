@@ -14,14 +14,11 @@
 #include "engine/blocking.h"
 #include "engine/db.h"
 #include "engine/ds/timing_wheel.h"
+#include "engine/scripts.h"
 #include "engine/executor.h"
 #include "engine/stats.h"
 #include "engine/transaction.h"
 #include "engine/watch.h"
-
-namespace shoal::lua {
-class Interpreter;
-}
 
 namespace shoal::engine {
 
@@ -40,7 +37,13 @@ class Shard {
   unsigned index() const { return index_; }
   Engine& engine() { return *engine_; }
   Executor& executor() { return *executor_; }
-  int64_t now_ms() const;
+  // Unix ms: the running command's time snapshot if one is set, else the clock.
+  int64_t now_ms() const { return command_time_ != 0 ? command_time_ : ClockMs(); }
+  // The time every key a command looks at expires by, read once when the command starts
+  // (Redis's command time snapshot; a script or EXEC keeps one for all its commands).
+  // Set and cleared by Session::ExecuteHere; 0 clears.
+  bool has_command_time() const { return command_time_ != 0; }
+  void set_command_time(int64_t ms) { command_time_ = ms; }
 
   Db& db(int i) { return *dbs_[i]; }
   int db_count() const { return static_cast<int>(dbs_.size()); }
@@ -57,9 +60,9 @@ class Shard {
     if (blocking_.has_ready()) blocking_.ServeReady(*this);
   }
   ShardStats& stats() { return stats_; }
-  // This shard's Lua VM, made on first use; flushed first when SCRIPT FLUSH has run since
-  // (the registry's epoch moved). Shard thread only.
-  lua::Interpreter& interpreter();
+  // This shard's Lua VM and script flags, made on first use; flushed first when SCRIPT
+  // FLUSH has run since (the registry's epoch moved). Shard thread only.
+  ShardScripts& scripts();
 
   // Active expiry (fires every wheel entry that is due), then PublishCounts. Runs on the
   // shard thread.
@@ -101,8 +104,9 @@ class Shard {
   WatchRegistry watches_;
   ds::TimingWheel<std::weak_ptr<Waiter>> block_timers_;
   ShardStats stats_;
-  std::unique_ptr<lua::Interpreter> lua_;
-  uint64_t lua_epoch_ = 0;
+  int64_t ClockMs() const;
+  int64_t command_time_ = 0;
+  std::unique_ptr<ShardScripts> scripts_;
   struct DbCounts {
     std::atomic<uint64_t> keys{0}, expires{0};
   };
