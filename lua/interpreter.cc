@@ -36,6 +36,7 @@ constexpr double kRedisVersionNum = 0x00070204;
 constexpr const char* kRealGlobals = "__shoal_globals";   // the writable globals table
 constexpr const char* kProxies = "__shoal_proxies";       // weak: proxy -> real table
 constexpr const char* kErrorHandler = "__shoal_err_handler";
+constexpr const char* kVisibleMetatables = "__shoal_visible_mt";  // proxy -> getmetatable()
 
 constexpr int kLogDebug = 0, kLogWarning = 3;
 constexpr int kReplAof = 1, kReplReplica = 2;
@@ -153,6 +154,23 @@ int SafeSetmetatable(lua_State* L) {
   lua_pushvalue(L, lua_upvalueindex(1));  // the original setmetatable
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// getmetatable: a proxy shows the read-only metatable registered for it (the globals') or
+// none (library tables), never the metatable that implements the proxy.
+int SafeGetmetatable(lua_State* L) {
+  luaL_checkany(L, 1);
+  if (IsProxy(L, 1)) {
+    lua_getfield(L, LUA_REGISTRYINDEX, kVisibleMetatables);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    return 1;
+  }
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));  // the original getmetatable
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
   return 1;
 }
 
@@ -660,6 +678,82 @@ void FunctionName(std::string_view sha, char out[43]) {
   out[2 + n] = '\0';
 }
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsArgSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0' ||
+                                 c == '\v' || c == '\f'; }
+
+// Splits `line` into arguments as Redis's sdssplitargs does: separated by white space,
+// "double quoted" (with \n \r \t \b \a \\ \" and \xHH escapes) or 'single quoted' (with
+// \'); a closing quote must be followed by white space. False on unbalanced quotes.
+bool SplitArgs(std::string_view line, std::vector<std::string>* out) {
+  size_t p = 0, n = line.size();
+  while (true) {
+    while (p < n && IsArgSpace(line[p])) p++;
+    if (p >= n) return true;
+    std::string current;
+    bool inq = false, insq = false, done = false;
+    while (!done) {
+      if (inq) {
+        if (p >= n) return false;
+        char c = line[p];
+        if (c == '\\' && p + 3 < n && line[p + 1] == 'x' && HexValue(line[p + 2]) >= 0 &&
+            HexValue(line[p + 3]) >= 0) {
+          current.push_back(static_cast<char>(HexValue(line[p + 2]) * 16 + HexValue(line[p + 3])));
+          p += 3;
+        } else if (c == '\\' && p + 1 < n) {
+          p++;
+          switch (line[p]) {
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'b': c = '\b'; break;
+            case 'a': c = '\a'; break;
+            default: c = line[p];
+          }
+          current.push_back(c);
+        } else if (c == '"') {
+          if (p + 1 < n && !IsArgSpace(line[p + 1])) return false;
+          done = true;
+        } else {
+          current.push_back(c);
+        }
+      } else if (insq) {
+        if (p >= n) return false;
+        char c = line[p];
+        if (c == '\\' && p + 1 < n && line[p + 1] == '\'') {
+          p++;
+          current.push_back('\'');
+        } else if (c == '\'') {
+          if (p + 1 < n && !IsArgSpace(line[p + 1])) return false;
+          done = true;
+        } else {
+          current.push_back(c);
+        }
+      } else {
+        if (p >= n) break;
+        char c = line[p];
+        if (IsArgSpace(c)) {
+          done = true;
+        } else if (c == '"') {
+          inq = true;
+        } else if (c == '\'') {
+          insq = true;
+        } else {
+          current.push_back(c);
+        }
+      }
+      if (p < n) p++;
+    }
+    out->push_back(std::move(current));
+  }
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------------------------------
@@ -676,10 +770,7 @@ int32_t Rand48::Next() {
 
 namespace {
 
-Rand48& RandOf(lua_State* L) {
-  static thread_local Rand48 rand;  // one VM per thread; reseeded at every run
-  return rand;
-}
+Rand48& RandOf(lua_State* L) { return Self(L)->rand(); }
 
 int MathRandom(lua_State* L) {
   if (Self(L)->running() == nullptr) {
@@ -764,15 +855,15 @@ bool ParseShebang(std::string_view body, ScriptFlags* flags, size_t* code_offset
   if (body.substr(0, 2) != "#!") return true;
   flags->has_shebang = true;
   size_t nl = body.find('\n');
-  std::string_view line = body.substr(0, nl);
-  *code_offset = nl == std::string_view::npos ? body.size() : nl;
-  // Split on single spaces, as sdssplitlen does (so "a  b" has an empty part).
-  std::vector<std::string_view> parts;
-  for (size_t start = 0;;) {
-    size_t sp = line.find(' ', start);
-    parts.push_back(line.substr(start, sp == std::string_view::npos ? sp : sp - start));
-    if (sp == std::string_view::npos) break;
-    start = sp + 1;
+  if (nl == std::string_view::npos) {
+    *error = "ERR Invalid script shebang";
+    return false;
+  }
+  *code_offset = nl;
+  std::vector<std::string> parts;
+  if (!SplitArgs(body.substr(0, nl), &parts) || parts.empty()) {
+    *error = "ERR Invalid engine in script shebang";
+    return false;
   }
   if (parts[0] != "#!lua") {
     *error = StrCat("ERR Unexpected engine in script shebang: ", parts[0]);
@@ -836,6 +927,12 @@ void Interpreter::Open() {
   lua_setfield(L, -2, "__mode");
   lua_setmetatable(L, -2);
   lua_setfield(L, LUA_REGISTRYINDEX, kProxies);
+  lua_newtable(L);  // proxy -> what getmetatable shows, weak keys
+  lua_newtable(L);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, kVisibleMetatables);
 
   // Libraries, into the (still plain) globals table.
   LoadLib(L, "", luaopen_base);
@@ -868,6 +965,9 @@ void Interpreter::Open() {
   lua_getglobal(L, "setmetatable");
   lua_pushcclosure(L, SafeSetmetatable, 1);
   lua_setglobal(L, "setmetatable");
+  lua_getglobal(L, "getmetatable");
+  lua_pushcclosure(L, SafeGetmetatable, 1);
+  lua_setglobal(L, "getmetatable");
   {
     // load(f [, name]): gathers the pieces and compiles them with loadstring, so it too
     // refuses binary chunks.
@@ -965,6 +1065,15 @@ void Interpreter::Open() {
   lua_pushliteral(L, "_G");
   lua_pushvalue(L, globals_proxy);
   lua_rawset(L, real_globals);
+  // getmetatable(_G) shows a read-only copy of the metatable Redis puts on its globals.
+  lua_getfield(L, LUA_REGISTRYINDEX, kVisibleMetatables);
+  lua_pushvalue(L, globals_proxy);
+  lua_newtable(L);
+  lua_pushcfunction(L, NonexistentGlobal);
+  lua_setfield(L, -2, "__index");
+  MakeProxy(L);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
 
   // C functions carry the environment they were created in; give them the proxy.
   lua_newtable(L);
@@ -1041,7 +1150,6 @@ void Interpreter::Run(std::string_view sha, absl::Span<const std::string_view> k
   run_.host = &host;
   run_.resp = 2;
   run_.killed = false;
-  RandOf(L).Seed(0);
   lua_sethook(L, CountHook, LUA_MASKCOUNT, kHookInstructions);
 
   int err = lua_pcall(L, 0, 1, -2);

@@ -12,8 +12,9 @@
 // - `redis` with call, pcall, error_reply, status_reply, sha1hex, log, setresp, set_repl,
 //   replicate_commands, breakpoint, debug, the LOG_* / REPL_* constants and REDIS_VERSION;
 // - KEYS and ARGV, set afresh on every run;
-// - math.random as Redis's (redisLrand48), reseeded with 0 before every run, so a script
-//   draws the same sequence each time.
+// - math.random as Redis's (redisLrand48, same sequence on every platform). As in Redis
+//   7.0 it is not reseeded per run: consecutive scripts draw consecutive numbers, and
+//   math.randomseed(n) restarts the sequence.
 // Globals are read-only: reading a missing one raises "Script attempted to access
 // nonexistent global variable 'x'", and writing any global, or into a library table (redis,
 // string, cjson, ...), raises "Attempt to modify a readonly table". Redis gets this from a
@@ -67,13 +68,27 @@ struct ScriptFlags {
   bool has_shebang = false;  // without one, Redis runs the script in compatibility mode
 };
 
-// Parses the shebang of `body`, if it starts with "#!". On a bad shebang returns false with
-// Redis's error text in *error ("ERR Unexpected engine in script shebang: #!python",
-// "ERR Unexpected flag in script shebang: x", "ERR Unknown lua shebang option: x").
+// Parses the shebang of `body`, if it starts with "#!" (Redis 7.0's
+// evalExtractShebangFlags). On a bad shebang returns false with Redis's error text in
+// *error: "ERR Invalid script shebang" (no newline after it), "ERR Unexpected engine in
+// script shebang: #!python", "ERR Unexpected flag in script shebang: x", "ERR Unknown lua
+// shebang option: x".
 // *code_offset is where the Lua code starts (the shebang's '\n', kept so that line numbers
 // stay the user's), 0 without a shebang.
 bool ParseShebang(std::string_view body, ScriptFlags* flags, size_t* code_offset,
                   std::string* error);
+
+// Redis's redisLrand48/redisSrand48 (src/rand.c): a 48-bit linear congruential generator
+// (drand48's) that gives the same sequence on every platform.
+class Rand48 {
+ public:
+  void Seed(int32_t seed);
+  int32_t Next();  // 0 .. 2^31-1
+  static constexpr int32_t kMax = 2147483647;
+
+ private:
+  uint64_t x_ = 0x1234ABCD330EULL;
+};
 
 class Interpreter {
  public:
@@ -109,6 +124,7 @@ class Interpreter {
     std::string call_reply;
   };
   RunState* running() { return run_.host ? &run_ : nullptr; }
+  Rand48& rand() { return rand_; }
 
  private:
   void Open();
@@ -117,19 +133,8 @@ class Interpreter {
   lua_State* lua_ = nullptr;
   size_t script_count_ = 0;  // scripts loaded in this VM
   RunState run_;
+  Rand48 rand_;  // math.random's generator: one sequence for the VM's life, as in Redis 7
   uint32_t runs_since_gc_ = 0;
-};
-
-// Redis's redisLrand48/redisSrand48 (src/rand.c): a 48-bit linear congruential generator
-// that gives the same sequence on every platform. Exposed for tests.
-class Rand48 {
- public:
-  void Seed(int32_t seed);
-  int32_t Next();  // 0 .. 2^31-1
-  static constexpr int32_t kMax = 2147483647;
-
- private:
-  uint64_t x_ = 0x1234ABCD330EULL;
 };
 
 }  // namespace shoal::lua

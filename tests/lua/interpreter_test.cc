@@ -331,6 +331,11 @@ TEST_F(LuaTest, GlobalsAreReadOnly) {
                            "getfenv(tostring).redis = nil", "getfenv(0).x = 1"}) {
     EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
   }
+  // Redis's "Try trick global protection" tests.
+  for (const char* body : {"local g = getmetatable(_G) g.__index = {}", "_G = {}",
+                           "redis = function() return 1 end"}) {
+    EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
+  }
   // rawset and setmetatable (C functions) report no position, as in Redis.
   for (const char* body : {"rawset(_G, 'x', 1)", "rawset(redis, 'call', 1)",
                            "setmetatable(_G, {})", "setmetatable(string, {})"}) {
@@ -339,6 +344,54 @@ TEST_F(LuaTest, GlobalsAreReadOnly) {
   // Nothing leaked into the next run.
   EXPECT_EQ(Eval("return type(redis.call)"), BulkBytes("function"));
   EXPECT_EQ(Eval("return rawget(_G, 'x') == nil"), ":1\r\n");
+}
+
+TEST_F(LuaTest, Metatables) {
+  EXPECT_EQ(Eval("return type(getmetatable(_G))"), BulkBytes("table"));
+  EXPECT_EQ(Eval("return type(getmetatable(_G).__index)"), BulkBytes("function"));
+  EXPECT_EQ(Eval("return getmetatable(redis) == nil"), ":1\r\n");
+  EXPECT_EQ(Eval("return type(getmetatable('').__index.upper)"), BulkBytes("function"));
+  EXPECT_EQ(Eval("local t = setmetatable({}, {__index = {a = 5}}) return t.a"), ":5\r\n");
+  EXPECT_EQ(Eval("local mt = {} return getmetatable(setmetatable({}, mt)) == mt"), ":1\r\n");
+  // A returned table's metatable is not consulted (raw access), as in Redis.
+  EXPECT_EQ(Eval("local a = {} setmetatable(a, {__index = function() foo() end}) return a"),
+            "*0\r\n");
+}
+
+TEST_F(LuaTest, RecursiveTableHitsTheStackLimit) {
+  std::string out = Eval("local a = {} local b = {a} a[1] = b return a");
+  size_t depth = 0;
+  std::string_view rest = out;
+  while (rest.substr(0, 4) == "*1\r\n") {
+    rest.remove_prefix(4);
+    depth++;
+  }
+  EXPECT_EQ(rest, "-ERR reached lua stack limit\r\n");
+  EXPECT_GT(depth, 100u);
+}
+
+TEST_F(LuaTest, RedisTestSuiteExamples) {
+  EXPECT_EQ(Eval("return 100.5"), ":100\r\n");
+  EXPECT_EQ(Eval("return {1,2,3,'ciao',{1,2}}"),
+            "*5\r\n:1\r\n:2\r\n:3\r\n$4\r\nciao\r\n*2\r\n:1\r\n:2\r\n");
+  EXPECT_EQ(Eval("return {err='ERR this is an error'}"), "-ERR this is an error\r\n");
+  EXPECT_EQ(Eval("return 'hello' --trailing comment"), BulkBytes("hello"));
+  EXPECT_EQ(Eval("return _G"), "*0\r\n");
+  EXPECT_EQ(Eval("return table.concat(cjson.decode(\"[0.0, -5e3, -1, 0.3e-3, 1023.2, 0e10]\"), "
+                 "\" \")"),
+            BulkBytes("0 -5000 -1 0.0003 1023.2 0"));
+  EXPECT_EQ(Eval("local d = cjson.decode('{\"keya\": \"a\", \"keyb\": \"b\"}') "
+                 "return {d.keya, d.keyb}"),
+            "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  EXPECT_EQ(Eval("assert(bit.tobit(1) == 1); assert(bit.band(1) == 1); "
+                 "assert(bit.bxor(1,2) == 3); assert(bit.bor(1,2,4,8,16,32,64,128) == 255)"),
+            "$-1\r\n");
+  Eval("local value = 9007199254740991 redis.call('ECHO', value)");
+  EXPECT_EQ(host_.calls.back()[1], "9007199254740991");
+  EXPECT_EQ(Eval("local x = {} for i = 1, 100 do table.insert(x, i) end "
+                 "redis.call('ECHO', unpack(x)) return 1"),
+            ":1\r\n");
+  EXPECT_EQ(host_.calls.back().size(), 101u);
 }
 
 TEST_F(LuaTest, LibraryTablesReadThroughProxies) {
@@ -359,6 +412,8 @@ TEST_F(LuaTest, LibraryTablesReadThroughProxies) {
 TEST_F(LuaTest, LoadstringRefusesBytecode) {
   EXPECT_EQ(Eval("return loadstring('return 7')()"), ":7\r\n");
   EXPECT_EQ(Eval("local f = loadstring('return 1 +') return f == nil"), ":1\r\n");
+  const char* dumped = "return loadstring(string.dump(function() return 1 end))()";
+  EXPECT_EQ(Eval(dumped), ScriptError(dumped, "ERR user_script:1: attempt to call a nil value"));
   EXPECT_EQ(Eval("local f, e = loadstring(string.dump(function() return 1 end)) "
                  "return f == nil"),
             ":1\r\n");
@@ -396,24 +451,33 @@ TEST(Rand48Test, MatchesLibcLrand48) {
   }
 }
 
-TEST_F(LuaTest, MathRandomIsReseededEveryRun) {
-  const char* body = "return {math.random(1000000), math.random(1000000), "
-                     "tostring(math.random())}";
-  std::string first = Eval(body);
-  EXPECT_EQ(Eval(body), first);
+TEST_F(LuaTest, MathRandomContinuesAcrossRuns) {
+  // Redis 7.0 does not reseed per run ("random numbers are random now"): a fresh VM starts
+  // at rand.c's initial state and each run continues the sequence.
   Rand48 r;
-  r.Seed(0);
   auto next = [&] { return static_cast<double>(r.Next() % Rand48::kMax) / Rand48::kMax; };
   int a = static_cast<int>(std::floor(next() * 1000000)) + 1;
   int b = static_cast<int>(std::floor(next() * 1000000)) + 1;
-  EXPECT_THAT(first, StartsWith("*3\r\n:" + std::to_string(a) + "\r\n:" + std::to_string(b) +
-                                "\r\n"));
-  EXPECT_EQ(Eval("math.randomseed(7) local a = math.random(100) math.randomseed(7) "
-                 "return a == math.random(100)"),
-            ":1\r\n");
+  int c = static_cast<int>(std::floor(next() * 1000000)) + 1;
+  EXPECT_EQ(Eval("return {math.random(1000000), math.random(1000000)}"),
+            "*2\r\n:" + std::to_string(a) + "\r\n:" + std::to_string(b) + "\r\n");
+  EXPECT_EQ(Eval("return math.random(1000000)"), ":" + std::to_string(c) + "\r\n");
+  const char* body = "return tostring(math.random())";
+  EXPECT_NE(Eval(body), Eval(body));
+}
+
+TEST_F(LuaTest, MathRandomseed) {
+  // With seed 0 the sequence is the one Redis 6 scripts always saw.
+  EXPECT_EQ(Eval("math.randomseed(0) return {math.random(1000000), math.random(1000000), "
+                 "math.random(1000000), tostring(math.random())}"),
+            "*4\r\n:170829\r\n:749902\r\n:96372\r\n$16\r\n0.87046522734243\r\n");
+  const char* seeded = "math.randomseed(ARGV[1]) return tostring(math.random())";
+  std::string ten = Eval(seeded, {}, {"10"});
+  EXPECT_EQ(Eval(seeded, {}, {"10"}), ten);
+  EXPECT_NE(Eval(seeded, {}, {"20"}), ten);
   EXPECT_EQ(Eval("local v = math.random(3, 5) return v >= 3 and v <= 5"), ":1\r\n");
-  const char* empty = "return math.random(0)";
-  EXPECT_THAT(Eval(empty), HasSubstr("interval is empty"));
+  EXPECT_THAT(Eval("return math.random(0)"), HasSubstr("interval is empty"));
+  EXPECT_THAT(Eval("return math.random(1, 2, 3)"), HasSubstr("wrong number of arguments"));
 }
 
 // ---- SCRIPT KILL ---------------------------------------------------------------------------
@@ -484,8 +548,9 @@ TEST(ShebangTest, Flags) {
   ASSERT_TRUE(ParseShebang("#!lua\nreturn 1", &flags, &offset, &error));
   EXPECT_TRUE(flags.has_shebang);
   ASSERT_TRUE(ParseShebang("#!lua flags=\nreturn 1", &flags, &offset, &error));
-  ASSERT_TRUE(ParseShebang("#!lua", &flags, &offset, &error));
-  EXPECT_EQ(offset, 5u);
+  ASSERT_TRUE(ParseShebang("#!lua   flags=no-writes \"flags=allow-oom\"\n", &flags, &offset,
+                           &error));
+  EXPECT_TRUE(flags.no_writes && flags.allow_oom);
 }
 
 TEST(ShebangTest, Errors) {
@@ -500,6 +565,10 @@ TEST(ShebangTest, Errors) {
   EXPECT_EQ(error, "ERR Unexpected flag in script shebang: ");
   EXPECT_FALSE(ParseShebang("#!lua foo=bar\n", &flags, &offset, &error));
   EXPECT_EQ(error, "ERR Unknown lua shebang option: foo=bar");
+  EXPECT_FALSE(ParseShebang("#!lua", &flags, &offset, &error));
+  EXPECT_EQ(error, "ERR Invalid script shebang");
+  EXPECT_FALSE(ParseShebang("#!lua \"flags=no-writes\n", &flags, &offset, &error));
+  EXPECT_EQ(error, "ERR Invalid engine in script shebang");
 }
 
 TEST_F(LuaTest, ShebangKeepsLineNumbers) {
