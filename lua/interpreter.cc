@@ -287,22 +287,20 @@ int TextOnlyLoadstring(lua_State* L) {
 // ----------------------------------------------------------------------------------------
 // redis.* functions.
 
-int CallGeneric(lua_State* L, bool raise) {
-  Interpreter::RunState* run = Self(L)->running();
-  if (run == nullptr) {
-    return RaiseError(L, "redis.call/pcall can only be called inside a script invocation");
-  }
+// Converts the Lua arguments on the stack into run->call_views (Redis's
+// luaArgsToRedisArgv) and pops them. Numbers are formatted with "%.17g", not Lua's lossy
+// "%.14g". On failure pushes the error table and returns false.
+bool CollectArgs(lua_State* L, Interpreter::RunState* run) {
   int argc = lua_gettop(L);
   if (argc == 0) {
     PushErrorTable(L, "Please specify at least one argument for this redis lib call");
-    return raise ? Raise(L) : 1;
+    return false;
   }
-  run->call_args.resize(argc);
+  if (run->call_args.size() < static_cast<size_t>(argc)) run->call_args.resize(argc);
   int j = 0;
   for (; j < argc; j++) {
     std::string& arg = run->call_args[j];
     if (lua_type(L, j + 1) == LUA_TNUMBER) {
-      // Not lua_tolstring: Lua's "%.14g" loses precision.
       char buf[64];
       int n = snprintf(buf, sizeof(buf), "%.17g", static_cast<double>(lua_tonumber(L, j + 1)));
       arg.assign(buf, n);
@@ -316,9 +314,18 @@ int CallGeneric(lua_State* L, bool raise) {
   lua_pop(L, argc);
   if (j != argc) {
     PushErrorTable(L, "Lua redis lib command arguments must be strings or integers");
-    return raise ? Raise(L) : 1;
+    return false;
   }
   run->call_views.assign(run->call_args.begin(), run->call_args.begin() + argc);
+  return true;
+}
+
+int CallGeneric(lua_State* L, bool raise) {
+  Interpreter::RunState* run = Self(L)->running();
+  if (run == nullptr) {
+    return RaiseError(L, "redis.call/pcall can only be called inside a script invocation");
+  }
+  if (!CollectArgs(L, run)) return raise ? Raise(L) : 1;
   run->call_reply.clear();
   run->host->Call(absl::MakeConstSpan(run->call_views), run->resp, &run->call_reply);
   const std::string& reply = run->call_reply;
@@ -327,6 +334,20 @@ int CallGeneric(lua_State* L, bool raise) {
     return raise ? Raise(L) : 1;
   }
   if (raise && !reply.empty() && reply[0] == '-') return Raise(L);
+  return 1;
+}
+
+int RedisAclCheckCmd(lua_State* L) {
+  Interpreter::RunState* run = Self(L)->running();
+  if (run == nullptr) {
+    return RaiseError(L, "redis.acl_check_cmd can only be called inside a script invocation");
+  }
+  if (!CollectArgs(L, run)) return Raise(L);
+  Host::AclCheck check = run->host->CheckAcl(absl::MakeConstSpan(run->call_views));
+  if (check == Host::AclCheck::kUnknownCommand) {
+    return RaiseError(L, "Invalid command passed to redis.acl_check_cmd()");
+  }
+  lua_pushboolean(L, check == Host::AclCheck::kAllowed);
   return 1;
 }
 
@@ -1018,6 +1039,7 @@ void Interpreter::Open() {
   SetFunctionField(L, "breakpoint", RedisBreakpoint);
   SetFunctionField(L, "debug", RedisDebug);
   SetFunctionField(L, "replicate_commands", RedisReplicateCommands);
+  SetFunctionField(L, "acl_check_cmd", RedisAclCheckCmd);
   lua_setglobal(L, "redis");
 
   lua_getglobal(L, "math");
@@ -1115,9 +1137,16 @@ bool Interpreter::Load(std::string_view sha, std::string_view body, std::string*
   return true;
 }
 
-void Interpreter::Run(std::string_view sha, absl::Span<const std::string_view> keys,
-                      absl::Span<const std::string_view> argv, Host& host,
-                      protocol::ReplyWriter& reply) {
+Interpreter::RunStatus Interpreter::Run(std::string_view sha,
+                                        absl::Span<const std::string_view> keys,
+                                        absl::Span<const std::string_view> argv, Host& host,
+                                        protocol::ReplyWriter& reply) {
+  if (run_.host != nullptr) {
+    // A script's command tried to run a script on the same VM: the engine must refuse
+    // EVAL inside scripts; refuse here too rather than corrupt the running one.
+    reply.Error("ERR This Redis command is not allowed from script");
+    return RunStatus::kError;
+  }
   lua_State* L = lua_;
   char name[43];
   FunctionName(sha, name);
@@ -1126,7 +1155,7 @@ void Interpreter::Run(std::string_view sha, absl::Span<const std::string_view> k
   if (!lua_isfunction(L, -1)) {
     lua_pop(L, 2);
     reply.Error("NOSCRIPT No matching script. Please use EVAL.");
-    return;
+    return RunStatus::kNoScript;
   }
 
   // KEYS and ARGV, fresh tables in the real globals.
@@ -1166,6 +1195,8 @@ void Interpreter::Run(std::string_view sha, absl::Span<const std::string_view> k
   lua_sethook(L, nullptr, 0, 0);
   run_.host = nullptr;
   lua_pop(L, 1);  // the error handler
+  if (!err) return RunStatus::kOk;
+  return run_.killed ? RunStatus::kKilled : RunStatus::kError;
 }
 
 }  // namespace shoal::lua

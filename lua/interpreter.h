@@ -10,7 +10,8 @@
 //   cmsgpack, struct, coroutine; `loadstring`/`load` refuse precompiled (binary) chunks, as
 //   Redis's patched Lua does;
 // - `redis` with call, pcall, error_reply, status_reply, sha1hex, log, setresp, set_repl,
-//   replicate_commands, breakpoint, debug, the LOG_* / REPL_* constants and REDIS_VERSION;
+//   replicate_commands, acl_check_cmd, breakpoint, debug, the LOG_* / REPL_* constants and
+//   REDIS_VERSION / REDIS_VERSION_NUM;
 // - KEYS and ARGV, set afresh on every run;
 // - math.random as Redis's (redisLrand48, same sequence on every platform). As in Redis
 //   7.0 it is not reseeded per run: consecutive scripts draw consecutive numbers, and
@@ -53,6 +54,12 @@ class Host {
   // Asked every 100,000 Lua instructions while a script runs; true kills the script with
   // "ERR Script killed by user with SCRIPT KILL...", which pcall cannot catch.
   virtual bool ShouldKill() { return false; }
+  // redis.acl_check_cmd(cmd, args...): may the calling user run this command with these
+  // arguments? kUnknownCommand raises "Invalid command passed to redis.acl_check_cmd()".
+  enum class AclCheck { kAllowed, kDenied, kUnknownCommand };
+  virtual AclCheck CheckAcl(absl::Span<const std::string_view> args) {
+    return AclCheck::kAllowed;
+  }
 };
 
 // SHA1 of `body` as 40 lowercase hex digits (redis.sha1hex, script ids).
@@ -110,9 +117,13 @@ class Interpreter {
 
   // Runs a loaded script with KEYS and ARGV and writes its converted result (or its error,
   // formatted as Redis 7.0 does) through `reply`, in reply's RESP version. A sha that was
-  // never loaded gets Redis's NOSCRIPT error.
-  void Run(std::string_view sha, absl::Span<const std::string_view> keys,
-           absl::Span<const std::string_view> argv, Host& host, protocol::ReplyWriter& reply);
+  // never loaded gets Redis's NOSCRIPT error. The status tells the engine how it ended
+  // (a script that returns an error table still ends kOk: only raised errors count).
+  // Not reentrant: a Run from inside a running script's Host::Call is refused.
+  enum class RunStatus { kOk, kError, kKilled, kNoScript };
+  RunStatus Run(std::string_view sha, absl::Span<const std::string_view> keys,
+                absl::Span<const std::string_view> argv, Host& host,
+                protocol::ReplyWriter& reply);
 
   // State of the script being run, for the C functions the VM calls back (internal).
   struct RunState {

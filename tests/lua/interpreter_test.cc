@@ -292,6 +292,51 @@ TEST_F(LuaTest, SetReplAndReplicateCommands) {
   EXPECT_EQ(Eval("return redis.replicate_commands()"), ":1\r\n");
 }
 
+TEST_F(LuaTest, AclCheckCmd) {
+  EXPECT_EQ(Eval("return redis.acl_check_cmd('SET', 'x', 1)"), ":1\r\n");
+  EXPECT_EQ(Eval("return redis.acl_check_cmd('HSET', 'x', 'f', 1)"), "$-1\r\n");
+  const char* unknown = "return redis.acl_check_cmd('nosuch')";
+  EXPECT_EQ(Eval(unknown),
+            ScriptError(unknown, "ERR Invalid command passed to redis.acl_check_cmd()"));
+  const char* none = "return redis.acl_check_cmd()";
+  EXPECT_EQ(Eval(none),
+            ScriptError(none, "ERR Please specify at least one argument for this redis lib call"));
+  EXPECT_TRUE(host_.calls.empty());  // checking runs nothing
+}
+
+TEST_F(LuaTest, RunStatus) {
+  auto run = [&](std::string_view body) {
+    std::string sha = Sha1Hex(body), error, out;
+    EXPECT_TRUE(vm_.Load(sha, body, &error)) << error;
+    protocol::ReplyWriter w(&out);
+    return vm_.Run(sha, {}, {}, host_, w);
+  };
+  EXPECT_EQ(run("return 1"), Interpreter::RunStatus::kOk);
+  EXPECT_EQ(run("return {err='x'}"), Interpreter::RunStatus::kOk);
+  EXPECT_EQ(run("error('x')"), Interpreter::RunStatus::kError);
+  EXPECT_EQ(run("return redis.call('ERR')"), Interpreter::RunStatus::kError);
+  host_.kill = true;
+  EXPECT_EQ(run("while true do end"), Interpreter::RunStatus::kKilled);
+  host_.kill = false;
+  std::string out;
+  protocol::ReplyWriter w(&out);
+  EXPECT_EQ(vm_.Run(Sha1Hex("never loaded"), {}, {}, host_, w),
+            Interpreter::RunStatus::kNoScript);
+}
+
+TEST_F(LuaTest, NestedRunIsRefused) {
+  std::string inner_sha = Sha1Hex("return 1");
+  std::string error;
+  ASSERT_TRUE(vm_.Load(inner_sha, "return 1", &error));
+  host_.nested = [&](std::string* out) {
+    protocol::ReplyWriter w(out);
+    vm_.Run(inner_sha, {}, {}, host_, w);
+  };
+  EXPECT_EQ(Eval("return redis.pcall('NESTED')"),
+            "-ERR This Redis command is not allowed from script\r\n");
+  EXPECT_EQ(Eval("return 5"), ":5\r\n");
+}
+
 // ---- Sandbox ------------------------------------------------------------------------------
 
 TEST_F(LuaTest, RemovedGlobals) {
