@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "lua/lua_libs.h"
 #include "lua/resp_to_lua.h"
@@ -857,9 +858,18 @@ void LoadLib(lua_State* L, const char* name, lua_CFunction open) {
 // ------------------------------------------------------------------------------------------
 
 std::string Sha1Hex(std::string_view body) {
+  // The algorithm is fetched once and each thread keeps its context: EVP_Digest with
+  // EVP_sha1() fetches it again on every call, which costs more than hashing a script.
+  static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  struct CtxDeleter {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int md_len = 0;
-  EVP_Digest(body.data(), body.size(), md, &md_len, EVP_sha1(), nullptr);
+  EVP_DigestInit_ex(ctx.get(), sha1, nullptr);
+  EVP_DigestUpdate(ctx.get(), body.data(), body.size());
+  EVP_DigestFinal_ex(ctx.get(), md, &md_len);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(40, '0');
   for (int i = 0; i < 20; i++) {
@@ -937,6 +947,8 @@ size_t Interpreter::MemoryBytes() const {
   return static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNT, 0)) * 1024 +
          static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNTB, 0));
 }
+
+int Interpreter::StackDepth() const { return lua_gettop(lua_); }
 
 void Interpreter::Open() {
   lua_State* L = lua_newstate(Alloc, this);

@@ -114,6 +114,8 @@ class Interpreter {
   size_t script_count() const { return script_count_; }
   // Lua's heap in bytes (INFO's used_memory_lua).
   size_t MemoryBytes() const;
+  // Values left on the VM's stack between runs: always 0 (tests check nothing leaks).
+  int StackDepth() const;
 
   // Runs a loaded script with KEYS and ARGV and writes its converted result (or its error,
   // formatted as Redis 7.0 does) through `reply`, in reply's RESP version. A sha that was

@@ -553,6 +553,27 @@ TEST_F(LuaTest, NoKillRunsToTheEnd) {
   EXPECT_EQ(Eval("return 1"), ":1\r\n");
 }
 
+TEST_F(LuaTest, RunsLeakNothing) {
+  // Redis's "EVAL does not leak in the Lua stack": many runs through every way a script
+  // can end leave the stack empty and the heap small.
+  for (int i = 0; i < 2000; i++) {
+    Eval("return redis.call('INT')");
+    Eval("return redis.pcall('ERR')");
+    Eval("return redis.call('ERR')");
+    Eval("return {1, {2, 'x'}, {map={a=1}}}");
+    Eval("return x");
+    ASSERT_EQ(vm_.StackDepth(), 0) << i;
+  }
+  host_.kill = true;
+  Eval("while true do end");
+  EXPECT_EQ(vm_.StackDepth(), 0);
+  std::string out;
+  protocol::ReplyWriter w(&out);
+  vm_.Run(Sha1Hex("not loaded"), {}, {}, host_, w);
+  EXPECT_EQ(vm_.StackDepth(), 0);
+  EXPECT_LT(vm_.MemoryBytes(), 1024u * 1024);
+}
+
 // ---- Loading, flushing, shebang ---------------------------------------------------------
 
 TEST_F(LuaTest, LoadHasFlush) {
