@@ -35,6 +35,7 @@ constexpr double kRedisVersionNum = 0x00070204;
 
 // Registry keys.
 constexpr const char* kRealGlobals = "__shoal_globals";   // the writable globals table
+constexpr const char* kGlobalsProxy = "__shoal_globals_proxy";  // what scripts see as _G
 constexpr const char* kProxies = "__shoal_proxies";       // weak: proxy -> real table
 constexpr const char* kErrorHandler = "__shoal_err_handler";
 constexpr const char* kVisibleMetatables = "__shoal_visible_mt";  // proxy -> getmetatable()
@@ -156,6 +157,18 @@ int SafeSetmetatable(lua_State* L) {
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
   return 1;
+}
+
+// table.insert/remove/sort store with lua_rawseti, past any metatable: refuse proxies.
+int RefuseProxyThenCall(lua_State* L) {
+  if (IsProxy(L, 1)) {
+    lua_pushstring(L, "Attempt to modify a readonly table");
+    return Raise(L);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));  // the original function
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 // getmetatable: a proxy shows the read-only metatable registered for it (the globals') or
@@ -581,7 +594,11 @@ void WriteLuaValue(lua_State* L, protocol::ReplyWriter& w, int script_resp) {
       if (RawField(L, tbl, "big_number") == LUA_TSTRING) {
         size_t len;
         const char* s = lua_tolstring(L, -1, &len);
-        w.BigNumber(std::string_view(s, len));
+        std::string digits(s, len);
+        for (char& c : digits) {
+          if (c == '\r' || c == '\n') c = ' ';
+        }
+        w.BigNumber(digits);
         lua_pop(L, 2);
         return;
       }
@@ -1054,6 +1071,14 @@ void Interpreter::Open() {
   SetFunctionField(L, "acl_check_cmd", RedisAclCheckCmd);
   lua_setglobal(L, "redis");
 
+  lua_getglobal(L, "table");
+  for (const char* name : {"insert", "remove", "sort"}) {
+    lua_getfield(L, -1, name);
+    lua_pushcclosure(L, RefuseProxyThenCall, 1);
+    lua_setfield(L, -2, name);
+  }
+  lua_pop(L, 1);
+
   lua_getglobal(L, "math");
   SetFunctionField(L, "random", MathRandom);
   SetFunctionField(L, "randomseed", MathRandomseed);
@@ -1117,8 +1142,17 @@ void Interpreter::Open() {
   lua_pop(L, 2);  // globals copy, seen
 
   lua_pushvalue(L, globals_proxy);
+  lua_setfield(L, LUA_REGISTRYINDEX, kGlobalsProxy);
+  lua_pushvalue(L, globals_proxy);
   lua_replace(L, LUA_GLOBALSINDEX);
   lua_settop(L, 0);
+}
+
+void Interpreter::RestoreGlobals() {
+  // setfenv(0, t) in a script replaces the thread's globals, which would then be what the
+  // next script compiles against; put the read-only globals back.
+  lua_getfield(lua_, LUA_REGISTRYINDEX, kGlobalsProxy);
+  lua_replace(lua_, LUA_GLOBALSINDEX);
 }
 
 bool Interpreter::Has(std::string_view sha) const {
@@ -1132,6 +1166,7 @@ bool Interpreter::Has(std::string_view sha) const {
 
 bool Interpreter::Load(std::string_view sha, std::string_view body, std::string* error) {
   if (Has(sha)) return true;
+  RestoreGlobals();
   ScriptFlags flags;
   size_t offset;
   if (!ParseShebang(body, &flags, &offset, error)) return false;
@@ -1169,6 +1204,11 @@ Interpreter::RunStatus Interpreter::Run(std::string_view sha,
     reply.Error("NOSCRIPT No matching script. Please use EVAL.");
     return RunStatus::kNoScript;
   }
+  // A previous run may have called setfenv(0, ...) or setfenv(1, ...): every run starts
+  // with the read-only globals, for the thread and for the script's function.
+  RestoreGlobals();
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfenv(L, -2);
 
   // KEYS and ARGV, fresh tables in the real globals.
   lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);

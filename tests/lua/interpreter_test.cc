@@ -95,6 +95,8 @@ TEST_F(LuaTest, Resp3Tables) {
   EXPECT_EQ(Eval("return {big_number='123456789012345678901234567890'}", {}, {}, 3),
             "(123456789012345678901234567890\r\n");
   EXPECT_EQ(Eval("return {big_number='12345'}", {}, {}, 2), BulkBytes("12345"));
+  EXPECT_EQ(Eval("return {big_number='123\\r\\n123'}", {}, {}, 2), BulkBytes("123  123"));
+  EXPECT_EQ(Eval("return {big_number='123\\r\\n123'}", {}, {}, 3), "(123  123\r\n");
   EXPECT_EQ(Eval("return {verbatim_string={format='txt', string='abc'}}", {}, {}, 3),
             "=7\r\ntxt:abc\r\n");
   EXPECT_EQ(Eval("return {verbatim_string={format='txt', string='abc'}}", {}, {}, 2),
@@ -381,6 +383,10 @@ TEST_F(LuaTest, GlobalsAreReadOnly) {
                            "redis = function() return 1 end"}) {
     EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
   }
+  for (const char* body : {"table.insert(_G, 1)", "table.insert(redis, 'x')",
+                           "table.remove(string)", "table.sort(_G)"}) {
+    EXPECT_EQ(Eval(body), ScriptError(body, "ERR Attempt to modify a readonly table")) << body;
+  }
   // rawset and setmetatable (C functions) report no position, as in Redis.
   for (const char* body : {"rawset(_G, 'x', 1)", "rawset(redis, 'call', 1)",
                            "setmetatable(_G, {})", "setmetatable(string, {})"}) {
@@ -389,6 +395,16 @@ TEST_F(LuaTest, GlobalsAreReadOnly) {
   // Nothing leaked into the next run.
   EXPECT_EQ(Eval("return type(redis.call)"), BulkBytes("function"));
   EXPECT_EQ(Eval("return rawget(_G, 'x') == nil"), ":1\r\n");
+}
+
+TEST_F(LuaTest, SetfenvDoesNotOutliveTheRun) {
+  EXPECT_EQ(Eval("setfenv(0, {redis = 'hijacked'}) return 1"), ":1\r\n");
+  EXPECT_EQ(Eval("return type(redis)"), BulkBytes("table"));
+  EXPECT_EQ(Eval("return loadstring('return type(redis)')()"), BulkBytes("table"));
+  const char* body = "if rawget(getfenv(1), 'x_marker') then return 'leaked' end "
+                     "setfenv(1, {x_marker = true}) return 'first'";
+  EXPECT_EQ(Eval(body), BulkBytes("first"));
+  EXPECT_EQ(Eval(body), BulkBytes("first"));  // the second run has the real globals again
 }
 
 TEST_F(LuaTest, Metatables) {
