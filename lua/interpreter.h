@@ -142,7 +142,6 @@ class Interpreter {
  private:
   void Open();
   void Close();
-  void RestoreGlobals();
 
   lua_State* lua_ = nullptr;
   size_t script_count_ = 0;  // scripts loaded in this VM
