@@ -21,8 +21,8 @@
 // string, cjson, ...), raises "Attempt to modify a readonly table". Redis gets this from a
 // patched Lua with read-only tables; Debian's stock Lua has none, so the globals and
 // library tables a script sees are empty proxies whose metatables forward reads to the real
-// tables (kept only in the registry) and refuse writes; rawset, rawget, next, pairs and
-// setmetatable see through the proxies.
+// tables (kept only in the registry) and refuse writes (sandbox.cc). Every run starts with
+// those globals, whatever setfenv did in an earlier run.
 //
 // Errors reach the client as Redis 7.0 formats them: "<err> script: <sha>, on
 // @user_script:<line>." where <err> is "ERR user_script:1: <lua message>" for a Lua error,
@@ -51,8 +51,9 @@ class Host {
   // redis.log(level, msg...): level is 0 (LOG_DEBUG) .. 3 (LOG_WARNING); the message is
   // the arguments after the level joined by spaces. The host filters by its verbosity.
   virtual void Log(int level, std::string_view message) {}
-  // Asked every 100,000 Lua instructions while a script runs; true kills the script with
-  // "ERR Script killed by user with SCRIPT KILL...", which pcall cannot catch.
+  // Asked every 100,000 Lua instructions while a script runs (Redis's count hook); true
+  // kills the script with "ERR Script killed by user with SCRIPT KILL...", which pcall
+  // cannot catch. It is also the engine's chance to notice a long script (BUSY).
   virtual bool ShouldKill() { return false; }
   // redis.acl_check_cmd(cmd, args...): may the calling user run this command with these
   // arguments? kUnknownCommand raises "Invalid command passed to redis.acl_check_cmd()".
