@@ -5,10 +5,13 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lua/script_cache.h"
+#include "protocol/strings.h"
 #include "tests/lua/lua_test_util.h"
 
 namespace shoal::lua {
@@ -453,6 +456,72 @@ TEST_F(LuaTest, RedisTestSuiteExamples) {
                  "redis.call('ECHO', unpack(x)) return 1"),
             ":1\r\n");
   EXPECT_EQ(host_.calls.back().size(), 101u);
+}
+
+// A tiny string keyspace behind redis.call, enough for Redis's DECR_IF_GT example.
+class MapHost : public Host {
+ public:
+  void Call(absl::Span<const std::string_view> args, int resp, std::string* out) override {
+    protocol::ReplyWriter w(out, resp);
+    std::string cmd = ToLower(args[0]);
+    std::string key = args.size() > 1 ? std::string(args[1]) : "";
+    if (cmd == "get") {
+      auto it = data.find(key);
+      if (it == data.end()) w.Null();
+      else w.Bulk(it->second);
+    } else if (cmd == "set" && args.size() == 3) {
+      data[key] = std::string(args[2]);
+      w.Ok();
+    } else if (cmd == "decr" || cmd == "incr") {
+      int64_t v = std::stoll(data.count(key) ? data[key] : "0") + (cmd == "incr" ? 1 : -1);
+      data[key] = std::to_string(v);
+      w.Integer(v);
+    } else if (cmd == "lpush") {
+      w.Integer(static_cast<int64_t>(args.size()) - 2);
+    } else {
+      w.Error("ERR Unknown Redis command called from script");
+    }
+  }
+  std::map<std::string, std::string> data;
+};
+
+TEST(LuaScriptsTest, DecrIfGreaterThan) {
+  const char* body =
+      "local current\n"
+      "current = redis.call('get',KEYS[1])\n"
+      "if not current then return nil end\n"
+      "if current > ARGV[1] then\n"
+      "  return redis.call('decr',KEYS[1])\n"
+      "else\n"
+      "  return redis.call('get',KEYS[1])\n"
+      "end\n";
+  Interpreter vm;
+  MapHost host;
+  host.data["foo"] = "5";
+  std::string sha = Sha1Hex(body), error;
+  ASSERT_TRUE(vm.Load(sha, body, &error)) << error;
+  std::string out;
+  const std::string_view keys[] = {"foo"};
+  const std::string_view argv[] = {"2"};
+  for (int i = 0; i < 5; i++) {
+    protocol::ReplyWriter w(&out);
+    vm.Run(sha, keys, argv, host, w);
+  }
+  EXPECT_EQ(out, ":4\r\n:3\r\n:2\r\n$1\r\n2\r\n$1\r\n2\r\n");  // {4 3 2 2 2}
+  out.clear();
+  const char* missing = "return redis.call('nosuchcommand')";
+  ASSERT_TRUE(vm.Load(Sha1Hex(missing), missing, &error));
+  protocol::ReplyWriter w(&out);
+  vm.Run(Sha1Hex(missing), {}, {}, host, w);
+  EXPECT_EQ(out, "-ERR Unknown Redis command called from script script: " + Sha1Hex(missing) +
+                     ", on @user_script:1.\r\n");
+  // Redis's "Script check unpack with massive arguments".
+  const char* massive =
+      "local a = {} for i=1,7999 do a[i] = 1 end return redis.call('lpush', 'l', unpack(a))";
+  ASSERT_TRUE(vm.Load(Sha1Hex(massive), massive, &error));
+  out.clear();
+  vm.Run(Sha1Hex(massive), {}, {}, host, w);
+  EXPECT_EQ(out, ":7999\r\n");
 }
 
 TEST_F(LuaTest, LibraryTablesReadThroughProxies) {
