@@ -164,9 +164,11 @@ int SafeGetmetatable(lua_State* L) {
 
 // __index of the real globals: reading a missing global is an error.
 int NonexistentGlobal(lua_State* L) {
-  const char* name = lua_tostring(L, 2);
+  if (!lua_isstring(L, 2)) {
+    return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
+  }
   return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
-                    name ? name : "?");
+                    lua_tostring(L, 2));
 }
 
 // The pcall error handler (Redis's __redis__err__handler): turns any error into a table
@@ -246,10 +248,9 @@ const char* TwoPieceReader(lua_State* L, void* ud, size_t* size) {
   }
 }
 
-int TextOnlyLoadstring(lua_State* L) {
-  size_t len;
-  const char* s = luaL_checklstring(L, 1, &len);
-  const char* chunkname = luaL_optstring(L, 2, s);
+// Compiles s[0, len) as a text chunk and returns loadstring's results: the function, or nil
+// and the message.
+int LoadText(lua_State* L, const char* s, size_t len, const char* chunkname) {
   int status;
   if (len > 0 && s[0] == LUA_SIGNATURE[0]) {
     // The reader hands the parser the chunk one byte late: its first byte is not the
@@ -265,8 +266,47 @@ int TextOnlyLoadstring(lua_State* L) {
   return 2;
 }
 
-// Gives every C function reachable from the table on top (and its nested tables, once
-// each) the environment at `env`, so that getfenv(f) never hands out the writable globals.
+int TextOnlyLoadstring(lua_State* L) {
+  size_t len;
+  const char* s = luaL_checklstring(L, 1, &len);
+  const char* chunkname = luaL_optstring(L, 2, s);
+  return LoadText(L, s, len, chunkname);
+}
+
+// load(f [, chunkname]): gathers the pieces f returns and compiles them as loadstring does.
+int TextOnlyLoad(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  const char* chunkname = luaL_optstring(L, 2, "=(load)");
+  lua_settop(L, 2);
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  while (true) {
+    lua_pushvalue(L, 1);
+    lua_call(L, 0, 1);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      break;
+    }
+    if (!lua_isstring(L, -1)) {
+      lua_settop(L, 0);
+      lua_pushnil(L);
+      lua_pushliteral(L, "reader function must return a string");
+      return 2;
+    }
+    if (lua_objlen(L, -1) == 0) {
+      lua_pop(L, 1);
+      break;
+    }
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  size_t len;
+  const char* s = lua_tolstring(L, -1, &len);
+  return LoadText(L, s, len, chunkname);
+}
+
+// Gives every function reachable from the table on top (and its nested tables, once each)
+// the environment at `env`, so that getfenv(f) never hands out the writable globals.
 void SetFunctionEnvs(lua_State* L, int env, int seen) {
   int t = lua_gettop(L);
   lua_pushvalue(L, t);
@@ -279,7 +319,7 @@ void SetFunctionEnvs(lua_State* L, int env, int seen) {
   lua_rawset(L, seen);
   lua_pushnil(L);
   while (lua_next(L, t)) {
-    if (lua_iscfunction(L, -1)) {
+    if (lua_isfunction(L, -1)) {
       lua_pushvalue(L, env);
       lua_setfenv(L, -2);
     } else if (lua_istable(L, -1)) {
@@ -339,25 +379,8 @@ void ReplaceBaseFunctions(lua_State* L) {
   lua_getglobal(L, "getmetatable");
   lua_pushcclosure(L, SafeGetmetatable, 1);
   lua_setglobal(L, "getmetatable");
-  {
-    // load(f [, name]): gathers the pieces and compiles them with loadstring, so it too
-    // refuses binary chunks.
-    const char* code =
-        "local loadstring, concat = loadstring, table.concat\n"
-        "return function(f, name)\n"
-        "  local parts = {}\n"
-        "  while true do\n"
-        "    local piece = f()\n"
-        "    if piece == nil or piece == '' then break end\n"
-        "    if type(piece) ~= 'string' then return nil, 'reader function must return a string' end\n"
-        "    parts[#parts + 1] = piece\n"
-        "  end\n"
-        "  return loadstring(concat(parts), name or '=(load)')\n"
-        "end\n";
-    luaL_loadbuffer(L, code, strlen(code), "=load");
-    lua_call(L, 0, 1);
-    lua_setglobal(L, "load");
-  }
+  lua_pushcfunction(L, TextOnlyLoad);
+  lua_setglobal(L, "load");
 
   // The error handler, with the original tostring as its upvalue.
   lua_getglobal(L, "tostring");

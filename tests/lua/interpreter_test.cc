@@ -395,6 +395,9 @@ TEST_F(LuaTest, GlobalsAreReadOnly) {
                            "setmetatable(_G, {})", "setmetatable(string, {})"}) {
     EXPECT_EQ(Eval(body), ScriptError(body, "ERR Attempt to modify a readonly table")) << body;
   }
+  for (const char* body : {"getfenv(load).redis = nil", "getfenv(getfenv).x = 1"}) {
+    EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
+  }
   // Nothing leaked into the next run.
   EXPECT_EQ(Eval("return type(redis.call)"), BulkBytes("function"));
   EXPECT_EQ(Eval("return rawget(_G, 'x') == nil"), ":1\r\n");
@@ -413,6 +416,14 @@ TEST_F(LuaTest, SetfenvDoesNotOutliveTheRun) {
 TEST_F(LuaTest, Metatables) {
   EXPECT_EQ(Eval("return type(getmetatable(_G))"), BulkBytes("table"));
   EXPECT_EQ(Eval("return type(getmetatable(_G).__index)"), BulkBytes("function"));
+  const char* odd_key = "return _G[{}]";
+  EXPECT_EQ(Eval(odd_key),
+            ScriptError(odd_key, "ERR user_script:1: Second argument to luaProtectedTableError "
+                                 "must be a string or number"));
+  const char* number_key = "return _G[1]";
+  EXPECT_EQ(Eval(number_key),
+            ScriptError(number_key, "ERR user_script:1: Script attempted to access nonexistent "
+                                    "global variable '1'"));
   EXPECT_EQ(Eval("return getmetatable(redis) == nil"), ":1\r\n");
   EXPECT_EQ(Eval("return type(getmetatable('').__index.upper)"), BulkBytes("function"));
   EXPECT_EQ(Eval("local t = setmetatable({}, {__index = {a = 5}}) return t.a"), ":5\r\n");
@@ -553,6 +564,11 @@ TEST_F(LuaTest, LoadstringRefusesBytecode) {
   EXPECT_EQ(Eval("local i = 0 local f = load(function() i = i + 1 "
                  "if i == 1 then return 'return 5' end end) return f()"),
             ":5\r\n");
+  EXPECT_EQ(Eval("local f, e = load(function() return {} end) return {tostring(f), e}"),
+            "*2\r\n$3\r\nnil\r\n$36\r\nreader function must return a string\r\n");
+  EXPECT_EQ(Eval("local n = 0 local f = load(function() n = n + 1 "
+                 "return ({'return ', '1 + ', '2'})[n] end, '=mine') return f()"),
+            ":3\r\n");
   EXPECT_THAT(Eval("local s = string.dump(function() return 1 end) local done = false "
                    "local f, e = load(function() if done then return nil end done = true "
                    "return s end) return e"),
