@@ -643,6 +643,15 @@ TEST_F(LuaTest, KillCannotBeCaughtByPcall) {
   EXPECT_THAT(Eval(body), StartsWith("-ERR Script killed by user with SCRIPT KILL..."));
 }
 
+TEST_F(LuaTest, KillWithCommandsInsidePcall) {
+  // Redis's "Timedout read-only scripts can be killed by SCRIPT KILL even when use pcall".
+  host_.kill = true;
+  const char* body = "local f = function() while 1 do redis.call('INT') end end "
+                     "while 1 do pcall(f) end";
+  EXPECT_EQ(Eval(body), ScriptError(body, "ERR Script killed by user with SCRIPT KILL..."));
+  EXPECT_EQ(host_.kill_checks, 1);  // asked once; after a yes the hook no longer asks
+}
+
 TEST_F(LuaTest, NoKillRunsToTheEnd) {
   EXPECT_EQ(Eval("local s = 0 for i = 1, 1000000 do s = s + i end return s"),
             ":500000500000\r\n");
