@@ -250,8 +250,10 @@ TEST_F(LuaTest, StructSize) {
   EXPECT_EQ(Eval("return struct.size('>iih')"), ":10\r\n");
   EXPECT_EQ(Eval("return struct.size('!4 b i')"), ":8\r\n");
   EXPECT_EQ(Eval("return struct.size('bxdc5')"), ":15\r\n");
-  EXPECT_THAT(Eval("return struct.size('s')"), HasSubstr("has no fixed size"));
-  EXPECT_THAT(Eval("return struct.size('c0')"), HasSubstr("has no fixed size"));
+  EXPECT_THAT(Eval("return struct.size('s')"),
+              HasSubstr("bad argument #1 to 'size' (option 's' has no fixed size)"));
+  EXPECT_THAT(Eval("return struct.size('c0')"), HasSubstr("option 'c0' has no fixed size"));
+  EXPECT_THAT(Eval("return struct.pack('i99999999999', 1)"), HasSubstr("integral size overflow"));
 }
 
 TEST_F(LuaTest, StructErrors) {
