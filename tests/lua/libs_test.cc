@@ -143,6 +143,7 @@ TEST_F(CmsgpackTest, UnpackKnownBytes) {
                 std::string(expr));
   };
   EXPECT_EQ(unpack(B({0xcf, 0, 0, 0, 1, 0, 0, 0, 0})), ":4294967296\r\n");
+  EXPECT_EQ(unpack(B({0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})), ":-1\r\n");
   EXPECT_EQ(unpack(B({0xd3, 0xff, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff})),
             ":-2147483649\r\n");
   EXPECT_EQ(unpack(B({0xd0, 0x80})), ":-128\r\n");
