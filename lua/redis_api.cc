@@ -154,10 +154,12 @@ int RedisLog(lua_State* L) {
   Interpreter::RunState* run = Self(L)->running();
   if (run == nullptr) return 0;
   // Glue the arguments together on the Lua stack (no C++ string across a possible error).
+  // As Redis: arguments that are not strings or numbers are skipped, and every one after
+  // the first gets a space in front, even when the ones before it were skipped.
   int parts = 0;
   for (int j = 2; j <= argc; j++) {
     if (!lua_isstring(L, j)) continue;
-    if (parts > 0) {
+    if (j != 2) {
       lua_pushliteral(L, " ");
       parts++;
     }

@@ -260,6 +260,8 @@ TEST_F(LuaTest, Log) {
   EXPECT_EQ(host_.logs[0], std::make_pair(3, std::string("hello world 3")));
   Eval("redis.log(redis.LOG_DEBUG, 'd')");
   EXPECT_EQ(host_.logs.back(), std::make_pair(0, std::string("d")));
+  Eval("redis.log(redis.LOG_NOTICE, {}, 'a', nil, 'b')");
+  EXPECT_EQ(host_.logs.back(), std::make_pair(2, std::string(" a b")));
   const char* few = "redis.log(1)";
   EXPECT_EQ(Eval(few), ScriptError(few, "ERR redis.log() requires two arguments or more."));
   const char* level = "redis.log('x', 'y')";
