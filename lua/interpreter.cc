@@ -54,8 +54,9 @@ int HexValue(char c) {
   return -1;
 }
 
-bool IsArgSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0' ||
-                                 c == '\v' || c == '\f'; }
+bool IsArgSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
+}
 
 // Splits `line` into arguments as Redis's sdssplitargs does: separated by white space,
 // "double quoted" (with \n \r \t \b \a \\ \" and \xHH escapes) or 'single quoted' (with
