@@ -373,14 +373,16 @@ void DecodeValue(lua_State* L, Cursor* c) {
       lua_pushnumber(L, static_cast<int32_t>(GetBigEndian(c->p + 1, 4)));
       Consume(c, 5);
       break;
-    case 0xcf:
+    case 0xcf:  // as Redis (lua_pushinteger of the value): 2^63 and above wrap negative
       NEED(c, 9);
-      lua_pushnumber(L, static_cast<lua_Number>(GetBigEndian(c->p + 1, 8)));
+      lua_pushnumber(L, static_cast<lua_Number>(
+                            static_cast<int64_t>(GetBigEndian(c->p + 1, 8))));
       Consume(c, 9);
       break;
     case 0xd3:
       NEED(c, 9);
-      lua_pushnumber(L, static_cast<lua_Number>(static_cast<int64_t>(GetBigEndian(c->p + 1, 8))));
+      lua_pushnumber(L, static_cast<lua_Number>(
+                            static_cast<int64_t>(GetBigEndian(c->p + 1, 8))));
       Consume(c, 9);
       break;
     case 0xc0:

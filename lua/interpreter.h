@@ -10,17 +10,19 @@
 //   cmsgpack, struct, coroutine; `loadstring`/`load` refuse precompiled (binary) chunks, as
 //   Redis's patched Lua does;
 // - `redis` with call, pcall, error_reply, status_reply, sha1hex, log, setresp, set_repl,
-//   replicate_commands, breakpoint, debug, the LOG_* / REPL_* constants and REDIS_VERSION;
+//   replicate_commands, acl_check_cmd, breakpoint, debug, the LOG_* / REPL_* constants and
+//   REDIS_VERSION / REDIS_VERSION_NUM;
 // - KEYS and ARGV, set afresh on every run;
-// - math.random as Redis's (redisLrand48), reseeded with 0 before every run, so a script
-//   draws the same sequence each time.
+// - math.random as Redis's (redisLrand48, same sequence on every platform). As in Redis
+//   7.0 it is not reseeded per run: consecutive scripts draw consecutive numbers, and
+//   math.randomseed(n) restarts the sequence.
 // Globals are read-only: reading a missing one raises "Script attempted to access
 // nonexistent global variable 'x'", and writing any global, or into a library table (redis,
 // string, cjson, ...), raises "Attempt to modify a readonly table". Redis gets this from a
 // patched Lua with read-only tables; Debian's stock Lua has none, so the globals and
 // library tables a script sees are empty proxies whose metatables forward reads to the real
-// tables (kept only in the registry) and refuse writes; rawset, rawget, next, pairs and
-// setmetatable see through the proxies.
+// tables (kept only in the registry) and refuse writes (sandbox.cc). Every run starts with
+// those globals, whatever setfenv did in an earlier run.
 //
 // Errors reach the client as Redis 7.0 formats them: "<err> script: <sha>, on
 // @user_script:<line>." where <err> is "ERR user_script:1: <lua message>" for a Lua error,
@@ -49,9 +51,16 @@ class Host {
   // redis.log(level, msg...): level is 0 (LOG_DEBUG) .. 3 (LOG_WARNING); the message is
   // the arguments after the level joined by spaces. The host filters by its verbosity.
   virtual void Log(int level, std::string_view message) {}
-  // Asked every 100,000 Lua instructions while a script runs; true kills the script with
-  // "ERR Script killed by user with SCRIPT KILL...", which pcall cannot catch.
+  // Asked every 100,000 Lua instructions while a script runs (Redis's count hook); true
+  // kills the script with "ERR Script killed by user with SCRIPT KILL...", which pcall
+  // cannot catch. It is also the engine's chance to notice a long script (BUSY).
   virtual bool ShouldKill() { return false; }
+  // redis.acl_check_cmd(cmd, args...): may the calling user run this command with these
+  // arguments? kUnknownCommand raises "Invalid command passed to redis.acl_check_cmd()".
+  enum class AclCheck { kAllowed, kDenied, kUnknownCommand };
+  virtual AclCheck CheckAcl(absl::Span<const std::string_view> args) {
+    return AclCheck::kAllowed;
+  }
 };
 
 // SHA1 of `body` as 40 lowercase hex digits (redis.sha1hex, script ids).
@@ -67,13 +76,27 @@ struct ScriptFlags {
   bool has_shebang = false;  // without one, Redis runs the script in compatibility mode
 };
 
-// Parses the shebang of `body`, if it starts with "#!". On a bad shebang returns false with
-// Redis's error text in *error ("ERR Unexpected engine in script shebang: #!python",
-// "ERR Unexpected flag in script shebang: x", "ERR Unknown lua shebang option: x").
+// Parses the shebang of `body`, if it starts with "#!" (Redis 7.0's
+// evalExtractShebangFlags). On a bad shebang returns false with Redis's error text in
+// *error: "ERR Invalid script shebang" (no newline after it), "ERR Unexpected engine in
+// script shebang: #!python", "ERR Unexpected flag in script shebang: x", "ERR Unknown lua
+// shebang option: x".
 // *code_offset is where the Lua code starts (the shebang's '\n', kept so that line numbers
 // stay the user's), 0 without a shebang.
 bool ParseShebang(std::string_view body, ScriptFlags* flags, size_t* code_offset,
                   std::string* error);
+
+// Redis's redisLrand48/redisSrand48 (src/rand.c): a 48-bit linear congruential generator
+// (drand48's) that gives the same sequence on every platform.
+class Rand48 {
+ public:
+  void Seed(int32_t seed);
+  int32_t Next();  // 0 .. 2^31-1
+  static constexpr int32_t kMax = 2147483647;
+
+ private:
+  uint64_t x_ = 0x1234ABCD330EULL;
+};
 
 class Interpreter {
  public:
@@ -92,12 +115,18 @@ class Interpreter {
   size_t script_count() const { return script_count_; }
   // Lua's heap in bytes (INFO's used_memory_lua).
   size_t MemoryBytes() const;
+  // Values left on the VM's stack between runs: always 0 (tests check nothing leaks).
+  int StackDepth() const;
 
   // Runs a loaded script with KEYS and ARGV and writes its converted result (or its error,
   // formatted as Redis 7.0 does) through `reply`, in reply's RESP version. A sha that was
-  // never loaded gets Redis's NOSCRIPT error.
-  void Run(std::string_view sha, absl::Span<const std::string_view> keys,
-           absl::Span<const std::string_view> argv, Host& host, protocol::ReplyWriter& reply);
+  // never loaded gets Redis's NOSCRIPT error. The status tells the engine how it ended
+  // (a script that returns an error table still ends kOk: only raised errors count).
+  // Not reentrant: a Run from inside a running script's Host::Call is refused.
+  enum class RunStatus { kOk, kError, kKilled, kNoScript };
+  RunStatus Run(std::string_view sha, absl::Span<const std::string_view> keys,
+                absl::Span<const std::string_view> argv, Host& host,
+                protocol::ReplyWriter& reply);
 
   // State of the script being run, for the C functions the VM calls back (internal).
   struct RunState {
@@ -109,6 +138,7 @@ class Interpreter {
     std::string call_reply;
   };
   RunState* running() { return run_.host ? &run_ : nullptr; }
+  Rand48& rand() { return rand_; }
 
  private:
   void Open();
@@ -117,19 +147,8 @@ class Interpreter {
   lua_State* lua_ = nullptr;
   size_t script_count_ = 0;  // scripts loaded in this VM
   RunState run_;
+  Rand48 rand_;  // math.random's generator: one sequence for the VM's life, as in Redis 7
   uint32_t runs_since_gc_ = 0;
-};
-
-// Redis's redisLrand48/redisSrand48 (src/rand.c): a 48-bit linear congruential generator
-// that gives the same sequence on every platform. Exposed for tests.
-class Rand48 {
- public:
-  void Seed(int32_t seed);
-  int32_t Next();  // 0 .. 2^31-1
-  static constexpr int32_t kMax = 2147483647;
-
- private:
-  uint64_t x_ = 0x1234ABCD330EULL;
 };
 
 }  // namespace shoal::lua

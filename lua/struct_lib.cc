@@ -342,9 +342,9 @@ int Size(lua_State* L) {
     size_t size = OptSize(L, opt, &fmt);
     pos += GetToAlign(pos, &h, opt, size);
     if (opt == 's') {
-      luaL_argerror(L, 1, "options 's' has no fixed size");
+      luaL_argerror(L, 1, "option 's' has no fixed size");
     } else if (opt == 'c' && size == 0) {
-      luaL_argerror(L, 1, "options 'c0' has no fixed size");
+      luaL_argerror(L, 1, "option 'c0' has no fixed size");
     }
     if (!isalnum(opt)) ControlOptions(L, opt, &fmt, &h);
     pos += size;

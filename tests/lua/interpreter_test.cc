@@ -5,10 +5,13 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lua/script_cache.h"
+#include "protocol/strings.h"
 #include "tests/lua/lua_test_util.h"
 
 namespace shoal::lua {
@@ -95,6 +98,8 @@ TEST_F(LuaTest, Resp3Tables) {
   EXPECT_EQ(Eval("return {big_number='123456789012345678901234567890'}", {}, {}, 3),
             "(123456789012345678901234567890\r\n");
   EXPECT_EQ(Eval("return {big_number='12345'}", {}, {}, 2), BulkBytes("12345"));
+  EXPECT_EQ(Eval("return {big_number='123\\r\\n123'}", {}, {}, 2), BulkBytes("123  123"));
+  EXPECT_EQ(Eval("return {big_number='123\\r\\n123'}", {}, {}, 3), "(123  123\r\n");
   EXPECT_EQ(Eval("return {verbatim_string={format='txt', string='abc'}}", {}, {}, 3),
             "=7\r\ntxt:abc\r\n");
   EXPECT_EQ(Eval("return {verbatim_string={format='txt', string='abc'}}", {}, {}, 2),
@@ -255,6 +260,8 @@ TEST_F(LuaTest, Log) {
   EXPECT_EQ(host_.logs[0], std::make_pair(3, std::string("hello world 3")));
   Eval("redis.log(redis.LOG_DEBUG, 'd')");
   EXPECT_EQ(host_.logs.back(), std::make_pair(0, std::string("d")));
+  Eval("redis.log(redis.LOG_NOTICE, {}, 'a', nil, 'b')");
+  EXPECT_EQ(host_.logs.back(), std::make_pair(2, std::string(" a b")));
   const char* few = "redis.log(1)";
   EXPECT_EQ(Eval(few), ScriptError(few, "ERR redis.log() requires two arguments or more."));
   const char* level = "redis.log('x', 'y')";
@@ -290,6 +297,51 @@ TEST_F(LuaTest, SetReplAndReplicateCommands) {
   const char* none = "redis.set_repl()";
   EXPECT_EQ(Eval(none), ScriptError(none, "ERR redis.set_repl() requires two arguments."));
   EXPECT_EQ(Eval("return redis.replicate_commands()"), ":1\r\n");
+}
+
+TEST_F(LuaTest, AclCheckCmd) {
+  EXPECT_EQ(Eval("return redis.acl_check_cmd('SET', 'x', 1)"), ":1\r\n");
+  EXPECT_EQ(Eval("return redis.acl_check_cmd('HSET', 'x', 'f', 1)"), "$-1\r\n");
+  const char* unknown = "return redis.acl_check_cmd('nosuch')";
+  EXPECT_EQ(Eval(unknown),
+            ScriptError(unknown, "ERR Invalid command passed to redis.acl_check_cmd()"));
+  const char* none = "return redis.acl_check_cmd()";
+  EXPECT_EQ(Eval(none),
+            ScriptError(none, "ERR Please specify at least one argument for this redis lib call"));
+  EXPECT_TRUE(host_.calls.empty());  // checking runs nothing
+}
+
+TEST_F(LuaTest, RunStatus) {
+  auto run = [&](std::string_view body) {
+    std::string sha = Sha1Hex(body), error, out;
+    EXPECT_TRUE(vm_.Load(sha, body, &error)) << error;
+    protocol::ReplyWriter w(&out);
+    return vm_.Run(sha, {}, {}, host_, w);
+  };
+  EXPECT_EQ(run("return 1"), Interpreter::RunStatus::kOk);
+  EXPECT_EQ(run("return {err='x'}"), Interpreter::RunStatus::kOk);
+  EXPECT_EQ(run("error('x')"), Interpreter::RunStatus::kError);
+  EXPECT_EQ(run("return redis.call('ERR')"), Interpreter::RunStatus::kError);
+  host_.kill = true;
+  EXPECT_EQ(run("while true do end"), Interpreter::RunStatus::kKilled);
+  host_.kill = false;
+  std::string out;
+  protocol::ReplyWriter w(&out);
+  EXPECT_EQ(vm_.Run(Sha1Hex("never loaded"), {}, {}, host_, w),
+            Interpreter::RunStatus::kNoScript);
+}
+
+TEST_F(LuaTest, NestedRunIsRefused) {
+  std::string inner_sha = Sha1Hex("return 1");
+  std::string error;
+  ASSERT_TRUE(vm_.Load(inner_sha, "return 1", &error));
+  host_.nested = [&](std::string* out) {
+    protocol::ReplyWriter w(out);
+    vm_.Run(inner_sha, {}, {}, host_, w);
+  };
+  EXPECT_EQ(Eval("return redis.pcall('NESTED')"),
+            "-ERR This Redis command is not allowed from script\r\n");
+  EXPECT_EQ(Eval("return 5"), ":5\r\n");
 }
 
 // ---- Sandbox ------------------------------------------------------------------------------
@@ -331,14 +383,158 @@ TEST_F(LuaTest, GlobalsAreReadOnly) {
                            "getfenv(tostring).redis = nil", "getfenv(0).x = 1"}) {
     EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
   }
+  // Redis's "Try trick global protection" tests.
+  for (const char* body : {"local g = getmetatable(_G) g.__index = {}", "_G = {}",
+                           "redis = function() return 1 end"}) {
+    EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
+  }
+  for (const char* body : {"table.insert(_G, 1)", "table.insert(redis, 'x')",
+                           "table.remove(string)", "table.sort(_G)"}) {
+    EXPECT_EQ(Eval(body), ScriptError(body, "ERR Attempt to modify a readonly table")) << body;
+  }
   // rawset and setmetatable (C functions) report no position, as in Redis.
   for (const char* body : {"rawset(_G, 'x', 1)", "rawset(redis, 'call', 1)",
                            "setmetatable(_G, {})", "setmetatable(string, {})"}) {
     EXPECT_EQ(Eval(body), ScriptError(body, "ERR Attempt to modify a readonly table")) << body;
   }
+  for (const char* body : {"getfenv(load).redis = nil", "getfenv(getfenv).x = 1"}) {
+    EXPECT_EQ(Eval(body), ScriptError(body, readonly)) << body;
+  }
   // Nothing leaked into the next run.
   EXPECT_EQ(Eval("return type(redis.call)"), BulkBytes("function"));
   EXPECT_EQ(Eval("return rawget(_G, 'x') == nil"), ":1\r\n");
+}
+
+TEST_F(LuaTest, SetfenvDoesNotOutliveTheRun) {
+  EXPECT_EQ(Eval("setfenv(0, {redis = 'hijacked'}) return 1"), ":1\r\n");
+  EXPECT_EQ(Eval("return type(redis)"), BulkBytes("table"));
+  EXPECT_EQ(Eval("return loadstring('return type(redis)')()"), BulkBytes("table"));
+  const char* body = "if rawget(getfenv(1), 'x_marker') then return 'leaked' end "
+                     "setfenv(1, {x_marker = true}) return 'first'";
+  EXPECT_EQ(Eval(body), BulkBytes("first"));
+  EXPECT_EQ(Eval(body), BulkBytes("first"));  // the second run has the real globals again
+}
+
+TEST_F(LuaTest, Metatables) {
+  EXPECT_EQ(Eval("return type(getmetatable(_G))"), BulkBytes("table"));
+  EXPECT_EQ(Eval("return type(getmetatable(_G).__index)"), BulkBytes("function"));
+  const char* odd_key = "return _G[{}]";
+  EXPECT_EQ(Eval(odd_key),
+            ScriptError(odd_key, "ERR user_script:1: Second argument to luaProtectedTableError "
+                                 "must be a string or number"));
+  const char* number_key = "return _G[1]";
+  EXPECT_EQ(Eval(number_key),
+            ScriptError(number_key, "ERR user_script:1: Script attempted to access nonexistent "
+                                    "global variable '1'"));
+  EXPECT_EQ(Eval("return getmetatable(redis) == nil"), ":1\r\n");
+  EXPECT_EQ(Eval("return type(getmetatable('').__index.upper)"), BulkBytes("function"));
+  EXPECT_EQ(Eval("local t = setmetatable({}, {__index = {a = 5}}) return t.a"), ":5\r\n");
+  EXPECT_EQ(Eval("local mt = {} return getmetatable(setmetatable({}, mt)) == mt"), ":1\r\n");
+  // A returned table's metatable is not consulted (raw access), as in Redis.
+  EXPECT_EQ(Eval("local a = {} setmetatable(a, {__index = function() foo() end}) return a"),
+            "*0\r\n");
+}
+
+TEST_F(LuaTest, RecursiveTableHitsTheStackLimit) {
+  std::string out = Eval("local a = {} local b = {a} a[1] = b return a");
+  size_t depth = 0;
+  std::string_view rest = out;
+  while (rest.substr(0, 4) == "*1\r\n") {
+    rest.remove_prefix(4);
+    depth++;
+  }
+  EXPECT_EQ(rest, "-ERR reached lua stack limit\r\n");
+  EXPECT_GT(depth, 100u);
+}
+
+TEST_F(LuaTest, RedisTestSuiteExamples) {
+  EXPECT_EQ(Eval("return 100.5"), ":100\r\n");
+  EXPECT_EQ(Eval("return {1,2,3,'ciao',{1,2}}"),
+            "*5\r\n:1\r\n:2\r\n:3\r\n$4\r\nciao\r\n*2\r\n:1\r\n:2\r\n");
+  EXPECT_EQ(Eval("return {err='ERR this is an error'}"), "-ERR this is an error\r\n");
+  EXPECT_EQ(Eval("return 'hello' --trailing comment"), BulkBytes("hello"));
+  EXPECT_EQ(Eval("return _G"), "*0\r\n");
+  EXPECT_EQ(Eval("return table.concat(cjson.decode(\"[0.0, -5e3, -1, 0.3e-3, 1023.2, 0e10]\"), "
+                 "\" \")"),
+            BulkBytes("0 -5000 -1 0.0003 1023.2 0"));
+  EXPECT_EQ(Eval("local d = cjson.decode('{\"keya\": \"a\", \"keyb\": \"b\"}') "
+                 "return {d.keya, d.keyb}"),
+            "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  EXPECT_EQ(Eval("assert(bit.tobit(1) == 1); assert(bit.band(1) == 1); "
+                 "assert(bit.bxor(1,2) == 3); assert(bit.bor(1,2,4,8,16,32,64,128) == 255)"),
+            "$-1\r\n");
+  Eval("local value = 9007199254740991 redis.call('ECHO', value)");
+  EXPECT_EQ(host_.calls.back()[1], "9007199254740991");
+  EXPECT_EQ(Eval("local x = {} for i = 1, 100 do table.insert(x, i) end "
+                 "redis.call('ECHO', unpack(x)) return 1"),
+            ":1\r\n");
+  EXPECT_EQ(host_.calls.back().size(), 101u);
+}
+
+// A tiny string keyspace behind redis.call, enough for Redis's DECR_IF_GT example.
+class MapHost : public Host {
+ public:
+  void Call(absl::Span<const std::string_view> args, int resp, std::string* out) override {
+    protocol::ReplyWriter w(out, resp);
+    std::string cmd = ToLower(args[0]);
+    std::string key = args.size() > 1 ? std::string(args[1]) : "";
+    if (cmd == "get") {
+      auto it = data.find(key);
+      if (it == data.end()) w.Null();
+      else w.Bulk(it->second);
+    } else if (cmd == "set" && args.size() == 3) {
+      data[key] = std::string(args[2]);
+      w.Ok();
+    } else if (cmd == "decr" || cmd == "incr") {
+      int64_t v = std::stoll(data.count(key) ? data[key] : "0") + (cmd == "incr" ? 1 : -1);
+      data[key] = std::to_string(v);
+      w.Integer(v);
+    } else if (cmd == "lpush") {
+      w.Integer(static_cast<int64_t>(args.size()) - 2);
+    } else {
+      w.Error("ERR Unknown Redis command called from script");
+    }
+  }
+  std::map<std::string, std::string> data;
+};
+
+TEST(LuaScriptsTest, DecrIfGreaterThan) {
+  const char* body =
+      "local current\n"
+      "current = redis.call('get',KEYS[1])\n"
+      "if not current then return nil end\n"
+      "if current > ARGV[1] then\n"
+      "  return redis.call('decr',KEYS[1])\n"
+      "else\n"
+      "  return redis.call('get',KEYS[1])\n"
+      "end\n";
+  Interpreter vm;
+  MapHost host;
+  host.data["foo"] = "5";
+  std::string sha = Sha1Hex(body), error;
+  ASSERT_TRUE(vm.Load(sha, body, &error)) << error;
+  std::string out;
+  const std::string_view keys[] = {"foo"};
+  const std::string_view argv[] = {"2"};
+  for (int i = 0; i < 5; i++) {
+    protocol::ReplyWriter w(&out);
+    vm.Run(sha, keys, argv, host, w);
+  }
+  EXPECT_EQ(out, ":4\r\n:3\r\n:2\r\n$1\r\n2\r\n$1\r\n2\r\n");  // {4 3 2 2 2}
+  out.clear();
+  const char* missing = "return redis.call('nosuchcommand')";
+  ASSERT_TRUE(vm.Load(Sha1Hex(missing), missing, &error));
+  protocol::ReplyWriter w(&out);
+  vm.Run(Sha1Hex(missing), {}, {}, host, w);
+  EXPECT_EQ(out, "-ERR Unknown Redis command called from script script: " + Sha1Hex(missing) +
+                     ", on @user_script:1.\r\n");
+  // Redis's "Script check unpack with massive arguments".
+  const char* massive =
+      "local a = {} for i=1,7999 do a[i] = 1 end return redis.call('lpush', 'l', unpack(a))";
+  ASSERT_TRUE(vm.Load(Sha1Hex(massive), massive, &error));
+  out.clear();
+  vm.Run(Sha1Hex(massive), {}, {}, host, w);
+  EXPECT_EQ(out, ":7999\r\n");
 }
 
 TEST_F(LuaTest, LibraryTablesReadThroughProxies) {
@@ -359,6 +555,8 @@ TEST_F(LuaTest, LibraryTablesReadThroughProxies) {
 TEST_F(LuaTest, LoadstringRefusesBytecode) {
   EXPECT_EQ(Eval("return loadstring('return 7')()"), ":7\r\n");
   EXPECT_EQ(Eval("local f = loadstring('return 1 +') return f == nil"), ":1\r\n");
+  const char* dumped = "return loadstring(string.dump(function() return 1 end))()";
+  EXPECT_EQ(Eval(dumped), ScriptError(dumped, "ERR user_script:1: attempt to call a nil value"));
   EXPECT_EQ(Eval("local f, e = loadstring(string.dump(function() return 1 end)) "
                  "return f == nil"),
             ":1\r\n");
@@ -368,6 +566,11 @@ TEST_F(LuaTest, LoadstringRefusesBytecode) {
   EXPECT_EQ(Eval("local i = 0 local f = load(function() i = i + 1 "
                  "if i == 1 then return 'return 5' end end) return f()"),
             ":5\r\n");
+  EXPECT_EQ(Eval("local f, e = load(function() return {} end) return {tostring(f), e}"),
+            "*2\r\n$3\r\nnil\r\n$36\r\nreader function must return a string\r\n");
+  EXPECT_EQ(Eval("local n = 0 local f = load(function() n = n + 1 "
+                 "return ({'return ', '1 + ', '2'})[n] end, '=mine') return f()"),
+            ":3\r\n");
   EXPECT_THAT(Eval("local s = string.dump(function() return 1 end) local done = false "
                    "local f, e = load(function() if done then return nil end done = true "
                    "return s end) return e"),
@@ -396,24 +599,33 @@ TEST(Rand48Test, MatchesLibcLrand48) {
   }
 }
 
-TEST_F(LuaTest, MathRandomIsReseededEveryRun) {
-  const char* body = "return {math.random(1000000), math.random(1000000), "
-                     "tostring(math.random())}";
-  std::string first = Eval(body);
-  EXPECT_EQ(Eval(body), first);
+TEST_F(LuaTest, MathRandomContinuesAcrossRuns) {
+  // Redis 7.0 does not reseed per run ("random numbers are random now"): a fresh VM starts
+  // at rand.c's initial state and each run continues the sequence.
   Rand48 r;
-  r.Seed(0);
   auto next = [&] { return static_cast<double>(r.Next() % Rand48::kMax) / Rand48::kMax; };
   int a = static_cast<int>(std::floor(next() * 1000000)) + 1;
   int b = static_cast<int>(std::floor(next() * 1000000)) + 1;
-  EXPECT_THAT(first, StartsWith("*3\r\n:" + std::to_string(a) + "\r\n:" + std::to_string(b) +
-                                "\r\n"));
-  EXPECT_EQ(Eval("math.randomseed(7) local a = math.random(100) math.randomseed(7) "
-                 "return a == math.random(100)"),
-            ":1\r\n");
+  int c = static_cast<int>(std::floor(next() * 1000000)) + 1;
+  EXPECT_EQ(Eval("return {math.random(1000000), math.random(1000000)}"),
+            "*2\r\n:" + std::to_string(a) + "\r\n:" + std::to_string(b) + "\r\n");
+  EXPECT_EQ(Eval("return math.random(1000000)"), ":" + std::to_string(c) + "\r\n");
+  const char* body = "return tostring(math.random())";
+  EXPECT_NE(Eval(body), Eval(body));
+}
+
+TEST_F(LuaTest, MathRandomseed) {
+  // With seed 0 the sequence is the one Redis 6 scripts always saw.
+  EXPECT_EQ(Eval("math.randomseed(0) return {math.random(1000000), math.random(1000000), "
+                 "math.random(1000000), tostring(math.random())}"),
+            "*4\r\n:170829\r\n:749902\r\n:96372\r\n$16\r\n0.87046522734243\r\n");
+  const char* seeded = "math.randomseed(ARGV[1]) return tostring(math.random())";
+  std::string ten = Eval(seeded, {}, {"10"});
+  EXPECT_EQ(Eval(seeded, {}, {"10"}), ten);
+  EXPECT_NE(Eval(seeded, {}, {"20"}), ten);
   EXPECT_EQ(Eval("local v = math.random(3, 5) return v >= 3 and v <= 5"), ":1\r\n");
-  const char* empty = "return math.random(0)";
-  EXPECT_THAT(Eval(empty), HasSubstr("interval is empty"));
+  EXPECT_THAT(Eval("return math.random(0)"), HasSubstr("interval is empty"));
+  EXPECT_THAT(Eval("return math.random(1, 2, 3)"), HasSubstr("wrong number of arguments"));
 }
 
 // ---- SCRIPT KILL ---------------------------------------------------------------------------
@@ -433,6 +645,15 @@ TEST_F(LuaTest, KillCannotBeCaughtByPcall) {
   EXPECT_THAT(Eval(body), StartsWith("-ERR Script killed by user with SCRIPT KILL..."));
 }
 
+TEST_F(LuaTest, KillWithCommandsInsidePcall) {
+  // Redis's "Timedout read-only scripts can be killed by SCRIPT KILL even when use pcall".
+  host_.kill = true;
+  const char* body = "local f = function() while 1 do redis.call('INT') end end "
+                     "while 1 do pcall(f) end";
+  EXPECT_EQ(Eval(body), ScriptError(body, "ERR Script killed by user with SCRIPT KILL..."));
+  EXPECT_EQ(host_.kill_checks, 1);  // asked once; after a yes the hook no longer asks
+}
+
 TEST_F(LuaTest, NoKillRunsToTheEnd) {
   EXPECT_EQ(Eval("local s = 0 for i = 1, 1000000 do s = s + i end return s"),
             ":500000500000\r\n");
@@ -442,6 +663,27 @@ TEST_F(LuaTest, NoKillRunsToTheEnd) {
   Eval("while true do end");
   host_.kill = false;
   EXPECT_EQ(Eval("return 1"), ":1\r\n");
+}
+
+TEST_F(LuaTest, RunsLeakNothing) {
+  // Redis's "EVAL does not leak in the Lua stack": many runs through every way a script
+  // can end leave the stack empty and the heap small.
+  for (int i = 0; i < 2000; i++) {
+    Eval("return redis.call('INT')");
+    Eval("return redis.pcall('ERR')");
+    Eval("return redis.call('ERR')");
+    Eval("return {1, {2, 'x'}, {map={a=1}}}");
+    Eval("return x");
+    ASSERT_EQ(vm_.StackDepth(), 0) << i;
+  }
+  host_.kill = true;
+  Eval("while true do end");
+  EXPECT_EQ(vm_.StackDepth(), 0);
+  std::string out;
+  protocol::ReplyWriter w(&out);
+  vm_.Run(Sha1Hex("not loaded"), {}, {}, host_, w);
+  EXPECT_EQ(vm_.StackDepth(), 0);
+  EXPECT_LT(vm_.MemoryBytes(), 1024u * 1024);
 }
 
 // ---- Loading, flushing, shebang ---------------------------------------------------------
@@ -484,8 +726,9 @@ TEST(ShebangTest, Flags) {
   ASSERT_TRUE(ParseShebang("#!lua\nreturn 1", &flags, &offset, &error));
   EXPECT_TRUE(flags.has_shebang);
   ASSERT_TRUE(ParseShebang("#!lua flags=\nreturn 1", &flags, &offset, &error));
-  ASSERT_TRUE(ParseShebang("#!lua", &flags, &offset, &error));
-  EXPECT_EQ(offset, 5u);
+  ASSERT_TRUE(ParseShebang("#!lua   flags=no-writes \"flags=allow-oom\"\n", &flags, &offset,
+                           &error));
+  EXPECT_TRUE(flags.no_writes && flags.allow_oom);
 }
 
 TEST(ShebangTest, Errors) {
@@ -500,6 +743,10 @@ TEST(ShebangTest, Errors) {
   EXPECT_EQ(error, "ERR Unexpected flag in script shebang: ");
   EXPECT_FALSE(ParseShebang("#!lua foo=bar\n", &flags, &offset, &error));
   EXPECT_EQ(error, "ERR Unknown lua shebang option: foo=bar");
+  EXPECT_FALSE(ParseShebang("#!lua", &flags, &offset, &error));
+  EXPECT_EQ(error, "ERR Invalid script shebang");
+  EXPECT_FALSE(ParseShebang("#!lua \"flags=no-writes\n", &flags, &offset, &error));
+  EXPECT_EQ(error, "ERR Invalid engine in script shebang");
 }
 
 TEST_F(LuaTest, ShebangKeepsLineNumbers) {

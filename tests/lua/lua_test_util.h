@@ -18,7 +18,8 @@ namespace shoal::lua {
 // Answers redis.call with canned replies, chosen by the first argument:
 //   GET x -> "bar", ECHO a -> a, NIL -> null, INT -> 42, STATUS -> +OK, ARR -> [1,"a",nil],
 //   ERR -> -ERR some error, WRONG -> -WRONGTYPE ..., MAP/SET/DOUBLE/BOOL/BIG/VERB -> RESP3
-//   types (degraded as Redis degrades them when resp is 2), RAW bytes -> the bytes.
+//   types (degraded as Redis degrades them when resp is 2), RAW bytes -> the bytes,
+//   NESTED -> whatever `nested` does.
 // Records every call (args and resp) and every redis.log.
 class FakeHost : public Host {
  public:
@@ -65,6 +66,8 @@ class FakeHost : public Host {
       w.Verbatim("txt", "abc");
     } else if (cmd == "RAW") {
       out->append(call[1]);
+    } else if (cmd == "NESTED" && nested) {
+      nested(out);
     } else {
       w.Error("ERR unknown command '" + cmd + "'");
     }
@@ -72,6 +75,13 @@ class FakeHost : public Host {
 
   void Log(int level, std::string_view message) override {
     logs.emplace_back(level, std::string(message));
+  }
+
+  // SET is allowed, HSET denied, anything else unknown.
+  AclCheck CheckAcl(absl::Span<const std::string_view> args) override {
+    if (args[0] == "SET") return AclCheck::kAllowed;
+    if (args[0] == "HSET") return AclCheck::kDenied;
+    return AclCheck::kUnknownCommand;
   }
 
   bool ShouldKill() override {
@@ -84,6 +94,7 @@ class FakeHost : public Host {
   std::vector<std::pair<int, std::string>> logs;
   bool kill = false;
   int kill_checks = 0;
+  std::function<void(std::string*)> nested;  // what NESTED does
 };
 
 inline std::string BulkBytes(std::string_view s) {

@@ -1,9 +1,11 @@
-#include "lua/resp_to_lua.h"
+#include "lua/convert.h"
 
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+
+#include "protocol/strings.h"
 
 extern "C" {
 #include <lauxlib.h>
@@ -223,6 +225,203 @@ bool PushRespAsLua(lua_State* L, std::string_view bytes) {
     return false;
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Lua -> RESP.
+
+namespace {
+
+void RawError(protocol::ReplyWriter& w, std::string_view msg) {
+  std::string* out = w.out();
+  out->push_back('-');
+  size_t start = out->size();
+  out->append(msg);
+  for (size_t i = start; i < out->size(); i++) {
+    if ((*out)[i] == '\r' || (*out)[i] == '\n') (*out)[i] = ' ';
+  }
+  out->append("\r\n");
+}
+
+int64_t LuaNumberToInt64(double d) {
+  // (long long)d as x86 computes it: out of range and NaN give INT64_MIN.
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return INT64_MIN;
+  return static_cast<int64_t>(d);
+}
+
+// Reads field `name` of the table at `idx` (raw) onto the stack; returns its type.
+int RawField(lua_State* L, int idx, const char* name) {
+  lua_pushstring(L, name);
+  lua_rawget(L, idx < 0 ? idx - 1 : idx);
+  return lua_type(L, -1);
+}
+
+}  // namespace
+
+void WriteLuaAsResp(lua_State* L, protocol::ReplyWriter& w, int script_resp) {
+  if (!lua_checkstack(L, 4)) {
+    w.Error("ERR reached lua stack limit");
+    lua_pop(L, 1);
+    return;
+  }
+  int t = lua_type(L, -1);
+  switch (t) {
+    case LUA_TSTRING: {
+      size_t len;
+      const char* s = lua_tolstring(L, -1, &len);
+      w.Bulk(std::string_view(s, len));
+      break;
+    }
+    case LUA_TBOOLEAN:
+      if (script_resp == 2) {
+        if (lua_toboolean(L, -1)) w.Integer(1);
+        else w.Null();
+      } else {
+        w.Boolean(lua_toboolean(L, -1));
+      }
+      break;
+    case LUA_TNUMBER:
+      w.Integer(LuaNumberToInt64(lua_tonumber(L, -1)));
+      break;
+    case LUA_TTABLE: {
+      int tbl = lua_gettop(L);
+      if (RawField(L, tbl, "err") == LUA_TSTRING) {
+        size_t len;
+        const char* s = lua_tolstring(L, -1, &len);
+        RawError(w, std::string_view(s, len));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      if (RawField(L, tbl, "ok") == LUA_TSTRING) {
+        size_t len;
+        const char* s = lua_tolstring(L, -1, &len);
+        w.SimpleString(std::string_view(s, len));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      if (RawField(L, tbl, "double") == LUA_TNUMBER) {
+        w.Double(lua_tonumber(L, -1));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      if (RawField(L, tbl, "big_number") == LUA_TSTRING) {
+        size_t len;
+        const char* s = lua_tolstring(L, -1, &len);
+        std::string digits(s, len);
+        for (char& c : digits) {
+          if (c == '\r' || c == '\n') c = ' ';
+        }
+        w.BigNumber(digits);
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      if (RawField(L, tbl, "verbatim_string") == LUA_TTABLE) {
+        int v = lua_gettop(L);
+        if (RawField(L, v, "format") == LUA_TSTRING) {
+          size_t flen;
+          const char* format = lua_tolstring(L, -1, &flen);
+          if (RawField(L, v, "string") == LUA_TSTRING) {
+            size_t len;
+            const char* s = lua_tolstring(L, -1, &len);
+            w.Verbatim(std::string_view(format, flen), std::string_view(s, len));
+            lua_pop(L, 4);
+            return;
+          }
+          lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+      if (RawField(L, tbl, "map") == LUA_TTABLE) {
+        int m = lua_gettop(L);
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, m)) {
+          lua_pop(L, 1);
+          n++;
+        }
+        w.Map(n);
+        lua_pushnil(L);
+        while (lua_next(L, m)) {
+          lua_pushvalue(L, -2);
+          WriteLuaAsResp(L, w, script_resp);  // key
+          WriteLuaAsResp(L, w, script_resp);  // value
+        }
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      if (RawField(L, tbl, "set") == LUA_TTABLE) {
+        int s = lua_gettop(L);
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, s)) {
+          lua_pop(L, 1);
+          n++;
+        }
+        w.Set(n);
+        lua_pushnil(L);
+        while (lua_next(L, s)) {
+          lua_pop(L, 1);
+          lua_pushvalue(L, -1);
+          WriteLuaAsResp(L, w, script_resp);
+        }
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      // An array: elements 1, 2, ... up to the first nil.
+      size_t n = 0;
+      while (true) {
+        lua_rawgeti(L, tbl, static_cast<int>(n + 1));
+        bool nil = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (nil) break;
+        n++;
+      }
+      w.Array(n);
+      for (size_t j = 1; j <= n; j++) {
+        lua_rawgeti(L, tbl, static_cast<int>(j));
+        WriteLuaAsResp(L, w, script_resp);
+      }
+      break;
+    }
+    default:
+      w.Null();
+  }
+  lua_pop(L, 1);
+}
+
+// Writes the error object on top of the stack (left by a failed lua_pcall) as Redis's
+// luaCallFunction does, and pops it.
+void WriteScriptError(lua_State* L, std::string_view sha, protocol::ReplyWriter& w) {
+  if (!lua_istable(L, -1)) {
+    const char* msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
+    std::string text = StrCat("ERR Error running script ", sha, ", ");
+    text.append(msg, std::min<size_t>(strlen(msg), 100));
+    w.Error(text);
+    lua_pop(L, 1);
+    return;
+  }
+  std::string text;
+  lua_getfield(L, -1, "err");
+  if (lua_isstring(L, -1)) {
+    text = lua_tostring(L, -1);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, -1, "source");
+  const char* source = lua_isstring(L, -1) ? lua_tostring(L, -1) : nullptr;
+  lua_getfield(L, -2, "line");
+  const char* line = lua_isstring(L, -1) ? lua_tostring(L, -1) : nullptr;
+  if (source != nullptr && line != nullptr) {
+    StrAppend(&text, " script: ", sha, ", on ", source, ":", line, ".");
+  }
+  lua_pop(L, 3);
+  RawError(w, text);
 }
 
 }  // namespace shoal::lua
