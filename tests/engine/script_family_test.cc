@@ -112,6 +112,12 @@ TEST_P(ScriptFamilyTest, CallChecksTheCommand) {
               BulkArg("WRONGTYPE Operation against a key holding the wrong kind of value"));
 }
 
+TEST_P(ScriptFamilyTest, AclCheckCmd) {
+  EXPECT_THAT(Run({"eval", "return redis.acl_check_cmd('set', 'k', 'v')", "0"}), IntArg(1));
+  EXPECT_THAT(Run({"eval", "return redis.acl_check_cmd('nosuch')", "0"}),
+              ErrArg("ERR Invalid command passed to redis.acl_check_cmd()"));
+}
+
 TEST_P(ScriptFamilyTest, ReadOnlyScriptsRefuseWrites) {
   EXPECT_THAT(Run({"eval_ro", "return redis.call('set', KEYS[1], 'x')", "1", "k"}),
               ErrArg("ERR Write commands are not allowed from read-only scripts."));
