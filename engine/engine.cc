@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "engine/cycle_clock.h"
 #include "engine/session.h"
 #include "xxhash.h"
 
@@ -24,6 +25,7 @@ Engine::Engine(EngineOptions options)
     shards_.push_back(std::make_unique<Shard>(this, i, executors_[i].get(), databases_));
   }
   scripts_ = std::make_unique<ScriptRegistry>(n);
+  cycle_clock::Calibrate();
   start_ms_ = clock_->NowMs();
 }
 

@@ -1,11 +1,11 @@
 #include "engine/session.h"
 
 #include <algorithm>
-#include <chrono>
 #include <future>
 
 #include "protocol/strings.h"
 #include "engine/command_context.h"
+#include "engine/cycle_clock.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
 #include "engine/families.h"
@@ -282,8 +282,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   // snapshot and is counted, not timed, in commandstats (a clock read costs as much as a
   // small command here).
   const bool nested = in_exec_ || in_script_;
-  std::chrono::steady_clock::time_point start;
-  if (!nested) start = std::chrono::steady_clock::now();
+  const uint64_t start = nested ? 0 : cycle_clock::Now();
   const bool owns_time = shard != nullptr && !shard->has_command_time();
   if (owns_time) shard->set_command_time(engine_->clock().NowMs());
   size_t mark = out_->size();
@@ -303,9 +302,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   CommandStats& cs = shard->stats().per_command[spec.id];
   cs.calls.Add();
   if (!nested) {
-    cs.usec.Add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                          std::chrono::steady_clock::now() - start)
-                                          .count()));
+    cs.usec.Add(cycle_clock::ToMicros(cycle_clock::Now() - start));
   }
   if (ctx.failed()) cs.failed_calls.Add();
   shard->stats().commands_processed.Add();
