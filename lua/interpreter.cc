@@ -158,7 +158,10 @@ void LoadLib(lua_State* L, const char* name, lua_CFunction open) {
 std::string Sha1Hex(std::string_view body) {
   // The algorithm is fetched once and each thread keeps its context: EVP_Digest with
   // EVP_sha1() fetches it again on every call, which costs more than hashing a script.
-  static EVP_MD* const sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  static const EVP_MD* const sha1 = [] {
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    return md != nullptr ? md : EVP_sha1();
+  }();
   struct CtxDeleter {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
   };

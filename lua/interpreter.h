@@ -46,7 +46,14 @@ class Host {
  public:
   virtual ~Host() = default;
   // redis.call / redis.pcall: runs one command and appends its reply as RESP bytes in
-  // protocol `resp` (2 or 3, what redis.setresp chose; 2 by default) to *out.
+  // protocol `resp` (2 or 3, what redis.setresp chose; 2 by default) to *out. An error
+  // reply becomes the Lua error of redis.call (the error table of redis.pcall), so the
+  // checks Redis 7.0 makes before running a script's command (src/script.c) reply with its
+  // texts: "-ERR Unknown Redis command called from script", "-ERR Wrong number of args
+  // calling Redis command from script", "-ERR This Redis command is not allowed from
+  // script" (noscript commands: EVAL, MULTI, blocking forms, ...), "-ERR Write commands are
+  // not allowed from read-only scripts." (EVAL_RO, #!lua flags=no-writes), "-ERR ACL
+  // failure in script: ...".
   virtual void Call(absl::Span<const std::string_view> args, int resp, std::string* out) = 0;
   // redis.log(level, msg...): level is 0 (LOG_DEBUG) .. 3 (LOG_WARNING); the message is
   // the arguments after the level joined by spaces. The host filters by its verbosity.
