@@ -1,0 +1,222 @@
+#include "engine/set_object.h"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+#include "engine/args.h"
+#include "engine/scan_args.h"
+#include "protocol/strings.h"
+
+namespace shoal::engine {
+namespace {
+
+// Heap bytes of a std::string beyond the object itself (libstdc++ keeps up to 15 inline).
+size_t HeapBytes(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
+
+// Redis's intsetMaxEntries: set-max-intset-entries, capped at 2^30.
+size_t IntSetMax(const SetLimits& limits) {
+  return std::min<size_t>(limits.max_intset_entries, size_t{1} << 30);
+}
+
+}  // namespace
+
+std::string_view SetObject::FormatInt(int64_t v, char* buf) {
+  auto r = std::to_chars(buf, buf + 24, v);
+  return std::string_view(buf, static_cast<size_t>(r.ptr - buf));
+}
+
+std::unique_ptr<SetObject> SetObject::Create(std::string_view first, size_t size_hint,
+                                             const Limits& limits) {
+  auto set = std::make_unique<SetObject>();
+  int64_t v;
+  if (ParseInt64(first, &v) && size_hint <= IntSetMax(limits)) return set;
+  if (size_hint <= limits.max_listpack_entries) {
+    set->enc_ = Encoding::kListpack;
+    set->list_.reserve(size_hint);
+  } else {
+    set->enc_ = Encoding::kHashtable;
+    set->table_.reserve(size_hint);
+  }
+  return set;
+}
+
+std::string_view SetObject::encoding() const {
+  switch (enc_) {
+    case Encoding::kIntSet:
+      return "intset";
+    case Encoding::kListpack:
+      return "listpack";
+    case Encoding::kHashtable:
+      break;
+  }
+  return "hashtable";
+}
+
+size_t SetObject::MemoryUsage() const {
+  size_t bytes = sizeof(*this) + ints_.capacity_bytes();
+  bytes += list_.capacity() * sizeof(std::string);
+  for (const std::string& m : list_) bytes += HeapBytes(m);
+  // flat_hash_set: one slot plus one control byte per bucket.
+  bytes += table_.capacity() * (sizeof(std::string) + 1);
+  for (const std::string& m : table_) bytes += HeapBytes(m);
+  return bytes;
+}
+
+std::unique_ptr<Object> SetObject::Clone() const { return std::make_unique<SetObject>(*this); }
+
+size_t SetObject::size() const {
+  switch (enc_) {
+    case Encoding::kIntSet:
+      return ints_.size();
+    case Encoding::kListpack:
+      return list_.size();
+    case Encoding::kHashtable:
+      break;
+  }
+  return table_.size();
+}
+
+bool SetObject::Contains(std::string_view member) const {
+  switch (enc_) {
+    case Encoding::kIntSet: {
+      int64_t v;
+      return ParseInt64(member, &v) && ints_.Contains(v);
+    }
+    case Encoding::kListpack:
+      return std::find(list_.begin(), list_.end(), member) != list_.end();
+    case Encoding::kHashtable:
+      break;
+  }
+  return table_.contains(AsAbsl(member));
+}
+
+void SetObject::PrepareFor(size_t size_hint, const Limits& limits) {
+  if ((enc_ == Encoding::kListpack && size_hint > limits.max_listpack_entries) ||
+      (enc_ == Encoding::kIntSet && size_hint > IntSetMax(limits))) {
+    ConvertToTable();
+  }
+}
+
+bool SetObject::Add(std::string_view member, const Limits& limits) {
+  if (enc_ == Encoding::kIntSet) {
+    int64_t v;
+    if (ParseInt64(member, &v)) {
+      if (!ints_.Insert(v)) return false;
+      if (ints_.size() > IntSetMax(limits)) ConvertToTable();
+      return true;
+    }
+    // Redis's setTypeAddAux: a listpack when every member, the widest integer included,
+    // fits its limits; else a hashtable.
+    size_t widest = 0;
+    if (!ints_.empty()) {
+      char buf[24];
+      widest = std::max(FormatInt(ints_.At(0), buf).size(),
+                        FormatInt(ints_.At(ints_.size() - 1), buf).size());
+    }
+    if (ints_.size() < limits.max_listpack_entries && member.size() <= limits.max_listpack_value &&
+        widest <= limits.max_listpack_value) {
+      IntSetToListpack();
+      list_.emplace_back(member);
+    } else {
+      ConvertToTable();
+      table_.emplace(member);
+    }
+    return true;
+  }
+  if (enc_ == Encoding::kListpack) {
+    if (std::find(list_.begin(), list_.end(), member) != list_.end()) return false;
+    if (list_.size() < limits.max_listpack_entries && member.size() <= limits.max_listpack_value) {
+      list_.emplace_back(member);
+      return true;
+    }
+    ConvertToTable();
+  }
+  return table_.emplace(member).second;
+}
+
+bool SetObject::Remove(std::string_view member) {
+  switch (enc_) {
+    case Encoding::kIntSet: {
+      int64_t v;
+      return ParseInt64(member, &v) && ints_.Erase(v);
+    }
+    case Encoding::kListpack: {
+      auto it = std::find(list_.begin(), list_.end(), member);
+      if (it == list_.end()) return false;
+      list_.erase(it);
+      return true;
+    }
+    case Encoding::kHashtable:
+      break;
+  }
+  return table_.erase(AsAbsl(member)) > 0;
+}
+
+std::string SetObject::MemberAt(size_t i) const {
+  switch (enc_) {
+    case Encoding::kIntSet: {
+      char buf[24];
+      return std::string(FormatInt(ints_.At(i), buf));
+    }
+    case Encoding::kListpack:
+      return list_[i];
+    case Encoding::kHashtable:
+      break;
+  }
+  auto it = table_.begin();
+  std::advance(it, static_cast<std::ptrdiff_t>(i));
+  return *it;
+}
+
+std::vector<std::string_view> SetObject::Views(std::vector<std::string>* storage) const {
+  std::vector<std::string_view> out;
+  out.reserve(size());
+  if (enc_ == Encoding::kIntSet) {
+    // Reserved up front, so the strings never move while views into them exist.
+    storage->reserve(storage->size() + ints_.size());
+    ForEach([&](std::string_view m) {
+      storage->emplace_back(m);
+      out.push_back(storage->back());
+    });
+    return out;
+  }
+  ForEach([&](std::string_view m) { out.push_back(m); });
+  return out;
+}
+
+uint64_t SetObject::Scan(uint64_t cursor, size_t count, std::vector<std::string>* out) const {
+  if (enc_ != Encoding::kHashtable) {
+    ForEach([&](std::string_view m) { out->emplace_back(m); });
+    return 0;
+  }
+  // ScanByKeyHash walks (key, value) pairs; a set's members are keys without values.
+  std::vector<std::pair<std::string_view, bool>> pairs;
+  pairs.reserve(table_.size());
+  for (const std::string& m : table_) pairs.emplace_back(m, true);
+  return ScanByKeyHash(pairs, cursor, count, out,
+                       [](std::string_view m, bool) { return std::string(m); });
+}
+
+void SetObject::IntSetToListpack() {
+  list_.reserve(ints_.size() + 1);
+  ForEach([&](std::string_view m) { list_.emplace_back(m); });
+  ints_ = ds::IntSet();
+  enc_ = Encoding::kListpack;
+}
+
+void SetObject::ConvertToTable() {
+  if (enc_ == Encoding::kHashtable) return;
+  table_.reserve(size() + 1);
+  if (enc_ == Encoding::kIntSet) {
+    ForEach([&](std::string_view m) { table_.emplace(m); });
+    ints_ = ds::IntSet();
+  } else {
+    for (std::string& m : list_) table_.emplace(std::move(m));
+    list_.clear();
+    list_.shrink_to_fit();
+  }
+  enc_ = Encoding::kHashtable;
+}
+
+}  // namespace shoal::engine
