@@ -22,8 +22,9 @@
 // shard parked, so handlers reach each key through ctx.db(key). Results are copied out of
 // the sources before a STORE touches the destination, which may be one of them.
 //
-// Costs: a hashtable has no index, so one random member (SPOP, SRANDMEMBER without a count)
-// costs O(size) where Redis pays O(1); SPOP / SRANDMEMBER with a count cost O(size + count).
+// Costs: one random member (SPOP, SRANDMEMBER without a count) is O(1) in every encoding
+// (an intset or listpack pays O(size) to remove it); SPOP / SRANDMEMBER with a count cost
+// O(size + count), where Redis has cheaper strategies for small counts on large sets.
 #include <algorithm>
 #include <cstdint>
 #include <memory>

@@ -7,6 +7,7 @@
 #include "engine/args.h"
 #include "engine/scan_args.h"
 #include "protocol/strings.h"
+#include "xxhash.h"
 
 namespace shoal::engine {
 namespace {
@@ -20,6 +21,10 @@ size_t IntSetMax(const SetLimits& limits) {
 }
 
 }  // namespace
+
+size_t SetObject::MemberHash::operator()(std::string_view m) const {
+  return static_cast<size_t>(XXH3_64bits(m.data(), m.size()));
+}
 
 std::string_view SetObject::FormatInt(int64_t v, char* buf) {
   auto r = std::to_chars(buf, buf + 24, v);
@@ -36,7 +41,8 @@ std::unique_ptr<SetObject> SetObject::Create(std::string_view first, size_t size
     set->list_.reserve(size_hint);
   } else {
     set->enc_ = Encoding::kHashtable;
-    set->table_.reserve(size_hint);
+    set->members_.reserve(size_hint);
+    set->index_.reserve(size_hint);
   }
   return set;
 }
@@ -58,12 +64,23 @@ size_t SetObject::MemoryUsage() const {
   bytes += list_.capacity() * sizeof(std::string);
   for (const std::string& m : list_) bytes += HeapBytes(m);
   // flat_hash_set: one slot plus one control byte per bucket.
-  bytes += table_.capacity() * (sizeof(std::string) + 1);
-  for (const std::string& m : table_) bytes += HeapBytes(m);
+  // The index: one 4-byte slot plus one control byte per bucket.
+  bytes += members_.capacity() * sizeof(std::string) + index_.capacity() * (sizeof(uint32_t) + 1);
+  for (const std::string& m : members_) bytes += HeapBytes(m);
   return bytes;
 }
 
-std::unique_ptr<Object> SetObject::Clone() const { return std::make_unique<SetObject>(*this); }
+std::unique_ptr<Object> SetObject::Clone() const {
+  auto copy = std::make_unique<SetObject>();
+  copy->enc_ = enc_;
+  copy->ints_ = ints_;
+  copy->list_ = list_;
+  copy->members_ = members_;
+  // The copy's index must hash through the copy's own vector.
+  copy->index_.reserve(members_.size());
+  for (uint32_t i = 0; i < members_.size(); ++i) copy->index_.insert(i);
+  return copy;
+}
 
 size_t SetObject::size() const {
   switch (enc_) {
@@ -74,7 +91,7 @@ size_t SetObject::size() const {
     case Encoding::kHashtable:
       break;
   }
-  return table_.size();
+  return members_.size();
 }
 
 bool SetObject::Contains(std::string_view member) const {
@@ -88,7 +105,7 @@ bool SetObject::Contains(std::string_view member) const {
     case Encoding::kHashtable:
       break;
   }
-  return table_.contains(AsAbsl(member));
+  return index_.find(member) != index_.end();
 }
 
 void SetObject::PrepareFor(size_t size_hint, const Limits& limits) {
@@ -120,7 +137,7 @@ bool SetObject::Add(std::string_view member, const Limits& limits) {
       list_.emplace_back(member);
     } else {
       ConvertToTable();
-      table_.emplace(member);
+      TableInsert(std::string(member));
     }
     return true;
   }
@@ -132,7 +149,14 @@ bool SetObject::Add(std::string_view member, const Limits& limits) {
     }
     ConvertToTable();
   }
-  return table_.emplace(member).second;
+  if (index_.find(member) != index_.end()) return false;
+  TableInsert(std::string(member));
+  return true;
+}
+
+void SetObject::TableInsert(std::string member) {
+  members_.push_back(std::move(member));
+  index_.insert(static_cast<uint32_t>(members_.size() - 1));
 }
 
 bool SetObject::Remove(std::string_view member) {
@@ -150,7 +174,19 @@ bool SetObject::Remove(std::string_view member) {
     case Encoding::kHashtable:
       break;
   }
-  return table_.erase(AsAbsl(member)) > 0;
+  auto it = index_.find(member);
+  if (it == index_.end()) return false;
+  const uint32_t pos = *it;
+  const uint32_t last = static_cast<uint32_t>(members_.size() - 1);
+  index_.erase(it);
+  if (pos != last) {
+    // The last member fills the hole: its slot is re-made for its new position.
+    index_.erase(last);
+    members_[pos] = std::move(members_[last]);
+    index_.insert(pos);
+  }
+  members_.pop_back();
+  return true;
 }
 
 std::string SetObject::MemberAt(size_t i) const {
@@ -164,9 +200,7 @@ std::string SetObject::MemberAt(size_t i) const {
     case Encoding::kHashtable:
       break;
   }
-  auto it = table_.begin();
-  std::advance(it, static_cast<std::ptrdiff_t>(i));
-  return *it;
+  return members_[i];
 }
 
 std::vector<std::string_view> SetObject::Views(std::vector<std::string>* storage) const {
@@ -192,8 +226,8 @@ uint64_t SetObject::Scan(uint64_t cursor, size_t count, std::vector<std::string>
   }
   // ScanByKeyHash walks (key, value) pairs; a set's members are keys without values.
   std::vector<std::pair<std::string_view, bool>> pairs;
-  pairs.reserve(table_.size());
-  for (const std::string& m : table_) pairs.emplace_back(m, true);
+  pairs.reserve(members_.size());
+  for (const std::string& m : members_) pairs.emplace_back(m, true);
   return ScanByKeyHash(pairs, cursor, count, out,
                        [](std::string_view m, bool) { return std::string(m); });
 }
@@ -207,12 +241,13 @@ void SetObject::IntSetToListpack() {
 
 void SetObject::ConvertToTable() {
   if (enc_ == Encoding::kHashtable) return;
-  table_.reserve(size() + 1);
+  members_.reserve(size() + 1);
+  index_.reserve(size() + 1);
   if (enc_ == Encoding::kIntSet) {
-    ForEach([&](std::string_view m) { table_.emplace(m); });
+    ForEach([&](std::string_view m) { TableInsert(std::string(m)); });
     ints_ = ds::IntSet();
   } else {
-    for (std::string& m : list_) table_.emplace(std::move(m));
+    for (std::string& m : list_) TableInsert(std::move(m));
     list_.clear();
     list_.shrink_to_fit();
   }

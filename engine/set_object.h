@@ -7,7 +7,11 @@
 // - "listpack": a flat vector of member strings in insertion order, searched linearly,
 //   while there are at most set-max-listpack-entries members (default 128) and none is
 //   longer than set-max-listpack-value bytes (default 64).
-// - "hashtable": an absl::flat_hash_set of member strings.
+// - "hashtable": the members in a dense vector (any order) plus an absl::flat_hash_set of
+//   their positions, hashed and compared through the vector (a transparent hash, so a
+//   lookup by member text needs no copy). A removal moves the last member into the hole.
+//   So a uniformly random member is O(1), as Redis's dictGetFairRandomKey, for SPOP and
+//   SRANDMEMBER; and a member costs its string plus a 4-byte slot, not a 32-byte one.
 //
 // Conversions follow t_set.c (setTypeCreate, setTypeMaybeConvert, setTypeAddAux): a new
 // set starts as an intset when its first member is an integer and the command adds at
@@ -44,6 +48,9 @@ class SetObject final : public Object {
 
   // An empty intset (what Redis's *STORE commands start from).
   SetObject() = default;
+  // The index's hash functors point at this object's vector: copy through Clone only.
+  SetObject(const SetObject&) = delete;
+  SetObject& operator=(const SetObject&) = delete;
   // Redis's setTypeCreate: an empty set in the encoding for a new key whose first member
   // is `first`, about to receive `size_hint` members (duplicates counted).
   static std::unique_ptr<SetObject> Create(std::string_view first, size_t size_hint,
@@ -68,8 +75,8 @@ class SetObject final : public Object {
   // Removes `member`; false when absent. A listpack keeps the order of the others.
   bool Remove(std::string_view member);
 
-  // The member at position i < size(): O(1) for an intset or listpack, O(i) for a
-  // hashtable (which has no index). Positions are the iteration order of ForEach.
+  // The member at position i < size(), in O(1). Positions are the iteration order of
+  // ForEach.
   std::string MemberAt(size_t i) const;
   // Views of every member, in ForEach's order, valid until the set changes; an intset's
   // integers are formatted into *storage, which must outlive the views.
@@ -83,7 +90,7 @@ class SetObject final : public Object {
   uint64_t Scan(uint64_t cursor, size_t count, std::vector<std::string>* out) const;
 
   // Calls fn(std::string_view member) for every member: increasing for an intset,
-  // insertion order for a listpack, the table's order for a hashtable. The view lives
+  // insertion order for a listpack, no useful order for a hashtable. The view lives
   // for the call only. fn must not change the set.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
@@ -98,7 +105,7 @@ class SetObject final : public Object {
         for (const std::string& m : list_) fn(std::string_view(m));
         break;
       case Encoding::kHashtable:
-        for (const std::string& m : table_) fn(std::string_view(m));
+        for (const std::string& m : members_) fn(std::string_view(m));
         break;
     }
   }
@@ -108,11 +115,31 @@ class SetObject final : public Object {
   static std::string_view FormatInt(int64_t v, char* buf);
   void IntSetToListpack();
   void ConvertToTable();
+  // Hashtable: adds a member known to be absent.
+  void TableInsert(std::string member);
+
+  // The hashtable's index holds positions in members_ and hashes / compares the members
+  // there; a member text (std::string_view) can be looked up directly.
+  struct MemberHash {
+    using is_transparent = void;
+    const std::vector<std::string>* members;
+    size_t operator()(std::string_view m) const;
+    size_t operator()(uint32_t i) const { return (*this)(std::string_view((*members)[i])); }
+  };
+  struct MemberEq {
+    using is_transparent = void;
+    const std::vector<std::string>* members;
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t a, std::string_view b) const { return (*members)[a] == b; }
+    bool operator()(std::string_view a, uint32_t b) const { return (*members)[b] == a; }
+  };
 
   Encoding enc_ = Encoding::kIntSet;
-  ds::IntSet ints_;                         // intset
-  std::vector<std::string> list_;           // listpack
-  absl::flat_hash_set<std::string> table_;  // hashtable
+  ds::IntSet ints_;                  // intset
+  std::vector<std::string> list_;    // listpack
+  std::vector<std::string> members_;  // hashtable: the members, densely
+  absl::flat_hash_set<uint32_t, MemberHash, MemberEq> index_{0, MemberHash{&members_},
+                                                             MemberEq{&members_}};
 };
 
 }  // namespace shoal::engine
