@@ -226,13 +226,13 @@ void ReplyRandomMembers(CommandContext& ctx, int64_t l) {
   ctx.reply.BulkArray(views.data(), count);
 }
 
-// SPOP key count, Redis's spopWithCountCommand: the count is checked before the key; a
+// SPOP key count, Redis's spopWithCountCommand: the count is checked before the key (its
+// getPositiveLongFromObjectOrReply answers "must be positive" for a non-integer too); a
 // missing key or a count of 0 replies an empty set; a count >= size pops the whole set
 // and deletes the key.
 void PopWithCount(CommandContext& ctx) {
   int64_t l;
-  if (!ParseInt64(ctx.arg(2), &l)) return ctx.Error(errors::kNotInteger);
-  if (l < 0) return ctx.Error(errors::kCountOutOfRange);
+  if (!ParseInt64(ctx.arg(2), &l) || l < 0) return ctx.Error(errors::kCountOutOfRange);
   std::string_view key = ctx.arg(1);
   KeyNode* node;
   if (!FindSetForWrite(ctx, key, &node)) return;

@@ -165,7 +165,7 @@ TEST_P(SetFamilyTest, SPop) {
     // The count is checked before the key.
     EXPECT_THAT(Run({"set", "str", "v"}), OkArg());
     EXPECT_THAT(Run({"spop", "str", "-1"}), ErrArg("ERR value is out of range, must be positive"));
-    EXPECT_THAT(Run({"spop", "str", "x"}), ErrArg("ERR value is not an integer or out of range"));
+    EXPECT_THAT(Run({"spop", "str", "x"}), ErrArg("ERR value is out of range, must be positive"));
     EXPECT_THAT(Run({"spop", "str", "1"}), ErrArg("WRONGTYPE"));
     EXPECT_THAT(Run({"spop", "s", "1", "2"}), ErrArg("ERR syntax error"));
     // RESP3: SPOP with a count is a set.
