@@ -22,9 +22,10 @@
 // shard parked, so handlers reach each key through ctx.db(key). Results are copied out of
 // the sources before a STORE touches the destination, which may be one of them.
 //
-// Costs: one random member (SPOP, SRANDMEMBER without a count) is O(1) in every encoding
-// (an intset or listpack pays O(size) to remove it); SPOP / SRANDMEMBER with a count cost
-// O(size + count), where Redis has cheaper strategies for small counts on large sets.
+// Costs: one random member is O(1) in every encoding (an intset or listpack pays O(size)
+// to remove it), so SPOP with a count and SRANDMEMBER with a negative count, or a positive
+// one under a third of the size, are O(count) on a hashtable; a larger positive
+// SRANDMEMBER count is O(size).
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -211,25 +212,38 @@ void ReplyRandomMembers(CommandContext& ctx, int64_t l) {
   SetObject* set;
   if (!FindSet(ctx, ctx.arg(1), &set)) return;
   if (set == nullptr || l == 0) return ctx.reply.Array(0);
-  std::vector<std::string> storage;
-  std::vector<std::string_view> views = set->Views(&storage);
-  if (l < 0) {
+  const size_t size = set->size();
+  if (l < 0) {  // O(1) per pick
     const uint64_t count = static_cast<uint64_t>(-l);
     ctx.reply.Array(count);
     for (uint64_t i = 0; i < count; ++i) {
-      ctx.reply.Bulk(views[absl::Uniform<size_t>(Random(), 0, views.size())]);
+      ctx.reply.Bulk(set->MemberAt(absl::Uniform<size_t>(Random(), 0, size)));
     }
     return;
   }
-  const size_t count = std::min(static_cast<uint64_t>(l), static_cast<uint64_t>(views.size()));
-  if (count < views.size()) SampleToFront(&views, count);
+  const size_t count = std::min(static_cast<uint64_t>(l), static_cast<uint64_t>(size));
+  if (count * 3 < size) {
+    // Few of many (Redis's case 4): distinct random positions, O(count) expected.
+    absl::flat_hash_set<size_t> picked;
+    ctx.reply.Array(count);
+    while (picked.size() < count) {
+      const size_t pos = absl::Uniform<size_t>(Random(), 0, size);
+      if (picked.insert(pos).second) ctx.reply.Bulk(set->MemberAt(pos));
+    }
+    return;
+  }
+  // Many of the set, or all of it (in the set's own order): O(size).
+  std::vector<std::string> storage;
+  std::vector<std::string_view> views = set->Views(&storage);
+  if (count < size) SampleToFront(&views, count);
   ctx.reply.BulkArray(views.data(), count);
 }
 
 // SPOP key count, Redis's spopWithCountCommand: the count is checked before the key (its
 // getPositiveLongFromObjectOrReply answers "must be positive" for a non-integer too); a
 // missing key or a count of 0 replies an empty set; a count >= size pops the whole set
-// and deletes the key.
+// (in the set's own order) and deletes the key. Otherwise pops one uniform random member
+// at a time: O(count) for a hashtable, O(count * size) for the small encodings.
 void PopWithCount(CommandContext& ctx) {
   int64_t l;
   if (!ParseInt64(ctx.arg(2), &l) || l < 0) return ctx.Error(errors::kCountOutOfRange);
@@ -238,19 +252,20 @@ void PopWithCount(CommandContext& ctx) {
   if (!FindSetForWrite(ctx, key, &node)) return;
   if (node == nullptr || l == 0) return ctx.reply.Set(0);
   SetObject* set = SetOf(node);
-  std::vector<std::string> storage;
-  std::vector<std::string_view> views = set->Views(&storage);
-  const size_t count = std::min(static_cast<uint64_t>(l), static_cast<uint64_t>(views.size()));
-  if (count < views.size()) SampleToFront(&views, count);
-  std::vector<std::string> popped(views.begin(), views.begin() + count);
-  views.clear();  // they point into the set, which changes now
-  if (count == set->size()) {
+  if (static_cast<uint64_t>(l) >= set->size()) {
+    ctx.reply.Set(set->size());
+    set->ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
     ctx.db(key).Delete(node);
-  } else {
-    for (const std::string& m : popped) set->Remove(m);
-    ctx.db(key).NotifyWrite(key);
+    return;
   }
-  ReplyMembers(ctx, popped);
+  const size_t count = static_cast<size_t>(l);
+  ctx.reply.Set(count);
+  for (size_t i = 0; i < count; ++i) {
+    const std::string m = set->MemberAt(absl::Uniform<size_t>(Random(), 0, set->size()));
+    set->Remove(m);
+    ctx.reply.Bulk(m);
+  }
+  ctx.db(key).NotifyWrite(key);
 }
 
 }  // namespace

@@ -223,6 +223,17 @@ TEST_P(SetFamilyTest, SRandMember) {
     std::vector<std::string> some = StrArray(Run({"srandmember", "big", "50"}));
     EXPECT_EQ(std::set<std::string>(some.begin(), some.end()).size(), 50u);
     EXPECT_EQ(Run({"srandmember", "big"}).str.substr(0, 1), "m");
+    // Every member can come up (a miss after 100 draws of 50 has odds below 1e-10).
+    std::set<std::string> drawn;
+    for (int i = 0; i < 100; ++i) {
+      for (const std::string& m : StrArray(Run({"srandmember", "big", "50"}))) drawn.insert(m);
+    }
+    EXPECT_EQ(drawn.size(), 200u);
+    drawn.clear();
+    for (int i = 0; i < 20; ++i) {
+      for (const std::string& m : StrArray(Run({"srandmember", "big", "-300"}))) drawn.insert(m);
+    }
+    EXPECT_EQ(drawn.size(), 200u);
     // RESP3: an array (members may repeat), not a set.
     ASSERT_EQ(Run({"hello", "3"}).type, Type::kMap);
     EXPECT_EQ(Run({"srandmember", "s", "2"}).type, Type::kArray);
