@@ -545,6 +545,19 @@ TEST_P(SetFamilyTest, ExpiryKeptAcrossWrites) {
   });
 }
 
+TEST_P(SetFamilyTest, TypeScanAndDel) {
+  EXPECT_THAT(Run({"sadd", "s1", "a"}), IntArg(1));
+  EXPECT_THAT(Run({"sadd", "s2", "1"}), IntArg(1));
+  EXPECT_THAT(Run({"zadd", "z", "1", "a"}), IntArg(1));
+  EXPECT_THAT(Run({"set", "str", "v"}), OkArg());
+  Value scan = Run({"scan", "0", "type", "set", "count", "1000"});
+  ASSERT_THAT(scan, ArrArg(SizeIs(2)));
+  EXPECT_THAT(StrArray(scan.elems[1]), UnorderedElementsAre("s1", "s2"));
+  EXPECT_THAT(Run({"type", "s2"}), SimpleArg("set"));
+  EXPECT_THAT(Run({"del", "s1", "s2"}), IntArg(2));
+  EXPECT_THAT(Run({"exists", "s1", "s2"}), IntArg(0));
+}
+
 // Encodings and their limits -------------------------------------------------------------------
 
 TEST_P(SetFamilyTest, ConfigLimits) {
