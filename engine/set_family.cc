@@ -107,20 +107,14 @@ void SampleToFront(std::vector<std::string_view>* views, size_t count) {
   }
 }
 
-// Redis's STORE ending: `members` (distinct) become the set at `dst`, replacing whatever
-// it held (its TTL dropped), or `dst` is deleted when there are none; replies how many.
-// The new set starts as an empty intset and converts as members arrive, as Redis builds
-// it.
-void StoreResult(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& members) {
+// Redis's STORE ending: `result` replaces whatever `dst` held (its TTL dropped), or `dst`
+// is deleted when the result is empty; replies the result's size.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetObject> result) {
   Db& db = ctx.db(dst);
+  const size_t n = result->size();
   if (KeyNode* old = db.Find(dst)) db.Delete(old);
-  if (!members.empty()) {
-    const SetObject::Limits limits = ReadLimits(ctx);
-    auto set = std::make_unique<SetObject>();
-    for (const std::string& m : members) set->Add(m, limits);
-    db.AddObject(dst, std::move(set));
-  }
-  ctx.reply.Integer(static_cast<int64_t>(members.size()));
+  if (n > 0) db.AddObject(dst, std::move(result));
+  ctx.reply.Integer(static_cast<int64_t>(n));
 }
 
 // The sources args[first .. first + n) of a set operation, in order; null for a missing
@@ -182,6 +176,54 @@ std::vector<std::string> Difference(const std::vector<SetObject*>& sets) {
 
 enum class SetOp { kInter, kUnion, kDiff };
 
+// Redis's choice of SDIFF algorithm (sunionDiffGenericCommand): true for its "algorithm
+// 2", which adds the whole first set to the result and then removes the others' members.
+// Only the encoding of an SDIFFSTORE result shows which one ran.
+bool DiffAddsWholeFirstSet(const std::vector<SetObject*>& sets) {
+  if (sets[0] == nullptr) return false;
+  uint64_t one = 0, two = 0;
+  for (size_t i = 0; i < sets.size(); ++i) {
+    if (sets[i] == nullptr) continue;
+    if (i > 0 && sets[i] == sets[0]) return false;  // the result is empty either way
+    one += sets[0]->size();
+    two += sets[i]->size();
+  }
+  return one / 2 > two;
+}
+
+// The object an *STORE command stores, built as t_set.c builds it so that its encoding
+// matches Redis's: SUNIONSTORE / SDIFFSTORE start from an empty intset and add the result
+// (SDIFFSTORE's algorithm 2: the whole first set, then removals); SINTERSTORE starts as an
+// intset when the smallest source is one, else as a listpack, and ends as an intset when
+// every member is an integer and few enough (maybeConvertToIntset).
+std::unique_ptr<SetObject> BuildStored(SetOp op, const std::vector<SetObject*>& sets,
+                                       const std::vector<std::string>& result,
+                                       const SetObject::Limits& limits) {
+  std::unique_ptr<SetObject> out;
+  if (op == SetOp::kInter && !result.empty()) {
+    const SetObject* smallest = *std::min_element(
+        sets.begin(), sets.end(),
+        [](const SetObject* a, const SetObject* b) { return a->size() < b->size(); });
+    out = smallest->enc() == SetObject::Encoding::kIntSet ? std::make_unique<SetObject>()
+                                                          : SetObject::EmptyListpack();
+    for (const std::string& m : result) out->Add(m, limits);
+    out->MaybeConvertToIntSet(limits);
+    return out;
+  }
+  out = std::make_unique<SetObject>();
+  if (op == SetOp::kDiff && DiffAddsWholeFirstSet(sets)) {
+    sets[0]->ForEach([&](std::string_view m) { out->Add(m, limits); });
+    for (size_t i = 1; i < sets.size() && out->size() > 0; ++i) {
+      if (sets[i] == nullptr) continue;
+      std::vector<std::string> storage;
+      for (std::string_view m : sets[i]->Views(&storage)) out->Remove(m);
+    }
+    return out;
+  }
+  for (const std::string& m : result) out->Add(m, limits);
+  return out;
+}
+
 // SINTER / SUNION / SDIFF key [key ...] and, with `store`, their STORE forms (dst key
 // [key ...]).
 void SetOpGeneric(CommandContext& ctx, SetOp op, bool store) {
@@ -200,7 +242,7 @@ void SetOpGeneric(CommandContext& ctx, SetOp op, bool store) {
       result = Difference(sets);
       break;
   }
-  if (store) return StoreResult(ctx, ctx.arg(1), result);
+  if (store) return StoreResult(ctx, ctx.arg(1), BuildStored(op, sets, result, ReadLimits(ctx)));
   ReplyMembers(ctx, result);
 }
 

@@ -47,6 +47,12 @@ std::unique_ptr<SetObject> SetObject::Create(std::string_view first, size_t size
   return set;
 }
 
+std::unique_ptr<SetObject> SetObject::EmptyListpack() {
+  auto set = std::make_unique<SetObject>();
+  set->enc_ = Encoding::kListpack;
+  return set;
+}
+
 std::string_view SetObject::encoding() const {
   switch (enc_) {
     case Encoding::kIntSet:
@@ -187,6 +193,29 @@ bool SetObject::Remove(std::string_view member) {
   }
   members_.pop_back();
   return true;
+}
+
+void SetObject::MaybeConvertToIntSet(const Limits& limits) {
+  if (enc_ == Encoding::kIntSet || size() > IntSetMax(limits)) return;
+  ds::IntSet ints;
+  ints.Reserve(size());
+  bool all_integers = true;
+  ForEach([&](std::string_view m) {
+    int64_t v;
+    if (!all_integers || !ParseInt64(m, &v)) {
+      all_integers = false;
+      return;
+    }
+    ints.Insert(v);
+  });
+  if (!all_integers) return;
+  ints_ = std::move(ints);
+  list_.clear();
+  list_.shrink_to_fit();
+  index_.clear();
+  members_.clear();
+  members_.shrink_to_fit();
+  enc_ = Encoding::kIntSet;
 }
 
 std::string SetObject::MemberAt(size_t i) const {

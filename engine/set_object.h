@@ -55,6 +55,9 @@ class SetObject final : public Object {
   // is `first`, about to receive `size_hint` members (duplicates counted).
   static std::unique_ptr<SetObject> Create(std::string_view first, size_t size_hint,
                                            const Limits& limits);
+  // Redis's createSetListpackObject: an empty listpack (it converts on its first Add when
+  // set-max-listpack-entries is 0).
+  static std::unique_ptr<SetObject> EmptyListpack();
 
   ObjType type() const override { return ObjType::kSet; }
   std::string_view encoding() const override;
@@ -74,6 +77,9 @@ class SetObject final : public Object {
   bool Add(std::string_view member, const Limits& limits);
   // Removes `member`; false when absent. A listpack keeps the order of the others.
   bool Remove(std::string_view member);
+  // Redis's maybeConvertToIntset (for SINTERSTORE's result): a listpack or hashtable whose
+  // members are all integers, at most max_intset_entries of them, becomes an intset.
+  void MaybeConvertToIntSet(const Limits& limits);
 
   // The member at position i < size(), in O(1). Positions are the iteration order of
   // ForEach.

@@ -53,7 +53,7 @@ class SetFamilyTest : public EngineTest {
     return pass_ == Pass::kDefault ? "intset" : pass_ == Pass::kNoIntSet ? "listpack" : "hashtable";
   }
   std::string StrEncoding() const { return pass_ == Pass::kHashtable ? "hashtable" : "listpack"; }
-  // A *STORE result starts as an empty intset, as Redis builds it: with
+  // A SUNIONSTORE / SDIFFSTORE result starts as an empty intset, as Redis builds it: with
   // set-max-intset-entries 0 its first member makes it a hashtable.
   std::string StoredEncoding(bool ints) const {
     return pass_ != Pass::kDefault ? "hashtable" : ints ? "intset" : "listpack";
@@ -332,6 +332,8 @@ TEST_P(SetFamilyTest, SStoreOps) {
     EXPECT_THAT(Run({"object", "encoding", "dst"}), BulkArg(StoredEncoding(true)));
     EXPECT_THAT(Run({"sinterstore", "dst", "k1", "k2"}), IntArg(2));
     EXPECT_THAT(Sorted(Run({"smembers", "dst"})), ElementsAre("2", "3"));
+    // SINTERSTORE starts from the smallest source's small encoding.
+    EXPECT_THAT(Run({"object", "encoding", "dst"}), BulkArg(IntEncoding()));
     EXPECT_THAT(Run({"sdiffstore", "dst", "k2", "k1"}), IntArg(1));
     EXPECT_THAT(Run({"smembers", "dst"}), ArrArg(ElementsAre(BulkArg("4"))));
     EXPECT_THAT(Run({"sunionstore", "dst", "k1", "k3"}), IntArg(4));
@@ -369,6 +371,34 @@ TEST_P(SetFamilyTest, SStoreEncodings) {
   EXPECT_THAT(Run({"object", "encoding", "d"}), BulkArg("listpack"));
   EXPECT_THAT(Run({"sunionstore", "d", "ints"}), IntArg(600));
   EXPECT_THAT(Run({"object", "encoding", "d"}), BulkArg("hashtable"));
+  // SINTERSTORE of two hashtables: a listpack that passes 128 members becomes a
+  // hashtable, then an intset again since every member is an integer (and <= 512).
+  std::vector<std::string> odd = {"sadd", "odd"};
+  for (int i = 0; i < 600; ++i) odd.push_back(std::to_string(i < 200 ? i : 1000 + i));
+  ASSERT_THAT(Run(odd), IntArg(600));
+  EXPECT_THAT(Run({"sinterstore", "d", "ints", "odd"}), IntArg(200));
+  EXPECT_THAT(Run({"object", "encoding", "d"}), BulkArg("intset"));
+  EXPECT_THAT(Run({"sadd", "strs", "a", "1"}), IntArg(2));
+  EXPECT_THAT(Run({"sinterstore", "d", "strs", "ints"}), IntArg(1));
+  EXPECT_THAT(Run({"object", "encoding", "d"}), BulkArg("intset"));
+  // SDIFFSTORE: Redis's algorithm 1 adds only the result (120 strings: a listpack) ...
+  std::vector<std::string> big = {"sadd", "big"}, small = {"sadd", "small"},
+                           other = {"sadd", "other"};
+  for (int i = 0; i < 150; ++i) big.push_back("m" + std::to_string(i));
+  for (int i = 0; i < 30; ++i) small.push_back("m" + std::to_string(i));
+  for (int i = 30; i < 40; ++i) other.push_back("m" + std::to_string(i));
+  ASSERT_THAT(Run(big), IntArg(150));
+  ASSERT_THAT(Run(small), IntArg(30));
+  ASSERT_THAT(Run(other), IntArg(10));
+  EXPECT_THAT(Run({"sdiffstore", "d", "big", "small"}), IntArg(120));
+  EXPECT_THAT(Run({"object", "encoding", "d"}), BulkArg("listpack"));
+  // ... its algorithm 2 (first set far larger than the rest) adds the whole first set and
+  // then removes: the result stays the hashtable it became.
+  EXPECT_THAT(Run({"sdiffstore", "d", "big", "small", "other"}), IntArg(110));
+  EXPECT_THAT(Run({"object", "encoding", "d"}), BulkArg("hashtable"));
+  EXPECT_THAT(Run({"scard", "d"}), IntArg(110));
+  EXPECT_THAT(Run({"sismember", "d", "m35"}), IntArg(0));
+  EXPECT_THAT(Run({"sismember", "d", "m40"}), IntArg(1));
 }
 
 TEST_P(SetFamilyTest, SInterCard) {

@@ -161,6 +161,35 @@ TEST(SetObjectTest, IntSetToListpackOrHashtable) {
   EXPECT_EQ(capped.encoding(), "hashtable");
 }
 
+TEST(SetObjectTest, MaybeConvertToIntSet) {
+  SetLimits limits;
+  for (const char* start : {"listpack", "hashtable"}) {
+    SCOPED_TRACE(start);
+    limits.max_listpack_entries = std::string(start) == "listpack" ? 128 : 0;
+    auto set = SetObject::EmptyListpack();
+    EXPECT_EQ(set->encoding(), "listpack");
+    for (int i = 0; i < 100; ++i) set->Add(std::to_string(i * 1000 - 50000), limits);
+    EXPECT_EQ(set->encoding(), start);
+    set->MaybeConvertToIntSet(limits);
+    EXPECT_EQ(set->encoding(), "intset");
+    EXPECT_EQ(set->size(), 100u);
+    EXPECT_TRUE(set->Contains("-50000"));
+    EXPECT_TRUE(set->Contains("49000"));
+  }
+  // Not when a member is no canonical integer, nor past the intset limit.
+  auto mixed = SetObject::EmptyListpack();
+  mixed->Add("1", limits);
+  mixed->Add("01", limits);
+  mixed->MaybeConvertToIntSet(limits);
+  EXPECT_EQ(mixed->encoding(), "hashtable");  // max_listpack_entries is still 0
+  limits = SetLimits{2, 128, 64};
+  auto many = SetObject::EmptyListpack();
+  for (const char* m : {"1", "2", "3"}) many->Add(m, limits);
+  many->MaybeConvertToIntSet(limits);
+  EXPECT_EQ(many->encoding(), "listpack");
+  EXPECT_EQ(Contents(*many), (std::set<std::string>{"1", "2", "3"}));
+}
+
 TEST(SetObjectTest, ScanPagesAHashtableOnce) {
   SetLimits limits{0, 0, 0};
   SetObject s;
