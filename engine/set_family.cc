@@ -285,7 +285,9 @@ void ReplyRandomMembers(CommandContext& ctx, int64_t l) {
 // getPositiveLongFromObjectOrReply answers "must be positive" for a non-integer too); a
 // missing key or a count of 0 replies an empty set; a count >= size pops the whole set
 // (in the set's own order) and deletes the key. Otherwise pops one uniform random member
-// at a time: O(count) for a hashtable, O(count * size) for the small encodings.
+// at a time: O(count) for a hashtable, O(count * size) for the small encodings. When at
+// most a fifth of count remains, Redis rebuilds the set from the members left (its "case
+// 3"), which turns a hashtable back into a listpack when they fit; so does this.
 void PopWithCount(CommandContext& ctx) {
   int64_t l;
   if (!ParseInt64(ctx.arg(2), &l) || l < 0) return ctx.Error(errors::kCountOutOfRange);
@@ -301,12 +303,14 @@ void PopWithCount(CommandContext& ctx) {
     return;
   }
   const size_t count = static_cast<size_t>(l);
+  const size_t remaining = set->size() - count;
   ctx.reply.Set(count);
   for (size_t i = 0; i < count; ++i) {
     const std::string m = set->MemberAt(absl::Uniform<size_t>(Random(), 0, set->size()));
     set->Remove(m);
     ctx.reply.Bulk(m);
   }
+  if (remaining * 5 <= count) set->RebuildHashtableAsListpack(ReadLimits(ctx));
   ctx.db(key).NotifyWrite(key);
 }
 

@@ -218,6 +218,21 @@ void SetObject::MaybeConvertToIntSet(const Limits& limits) {
   enc_ = Encoding::kIntSet;
 }
 
+void SetObject::RebuildHashtableAsListpack(const Limits& limits) {
+  if (enc_ != Encoding::kHashtable) return;
+  std::vector<std::string> members = std::move(members_);
+  members_.clear();
+  index_.clear();
+  enc_ = Encoding::kListpack;
+  for (std::string& m : members) {
+    if (enc_ == Encoding::kHashtable) {
+      TableInsert(std::move(m));  // distinct already
+    } else {
+      Add(m, limits);
+    }
+  }
+}
+
 std::string SetObject::MemberAt(size_t i) const {
   switch (enc_) {
     case Encoding::kIntSet: {

@@ -19,7 +19,8 @@
 // max_listpack_entries, else as a hashtable. Adding a non-integer to an intset moves it
 // to a listpack when the result fits the listpack limits (the intset's widest integer
 // included), else to a hashtable. A listpack that would pass a limit becomes a
-// hashtable. A set never converts back down, even when it shrinks.
+// hashtable. A set never converts back down as it shrinks, with the one exception of
+// RebuildHashtableAsListpack (SPOP with a count, as Redis rebuilds the set there).
 //
 // The limits are read by the caller (they live in the config) and passed with each
 // write, so the object needs no engine state. An empty set is never stored: the family
@@ -80,6 +81,10 @@ class SetObject final : public Object {
   // Redis's maybeConvertToIntset (for SINTERSTORE's result): a listpack or hashtable whose
   // members are all integers, at most max_intset_entries of them, becomes an intset.
   void MaybeConvertToIntSet(const Limits& limits);
+  // The ending of Redis's SPOP with a count that leaves few members (its "case 3"): a
+  // hashtable is rebuilt from an empty listpack with the members left, so it comes back
+  // to a listpack when they fit. The one way a set converts down.
+  void RebuildHashtableAsListpack(const Limits& limits);
 
   // The member at position i < size(), in O(1). Positions are the iteration order of
   // ForEach.

@@ -190,6 +190,29 @@ TEST(SetObjectTest, MaybeConvertToIntSet) {
   EXPECT_EQ(Contents(*many), (std::set<std::string>{"1", "2", "3"}));
 }
 
+TEST(SetObjectTest, RebuildHashtableAsListpack) {
+  SetLimits limits;
+  for (size_t n : {5u, 128u, 129u, 300u}) {
+    SCOPED_TRACE(n);
+    SetObject set;
+    std::set<std::string> model;
+    for (size_t i = 0; i < 600; ++i) set.Add("m" + std::to_string(i), limits);
+    for (size_t i = 0; i < 600; ++i) {
+      if (i < n) {
+        model.insert("m" + std::to_string(i));
+      } else {
+        set.Remove("m" + std::to_string(i));
+      }
+    }
+    ASSERT_EQ(set.encoding(), "hashtable");
+    set.RebuildHashtableAsListpack(limits);
+    EXPECT_EQ(set.encoding(), n <= 128 ? "listpack" : "hashtable");
+    EXPECT_EQ(Contents(set), model);
+    EXPECT_TRUE(set.Contains("m0"));
+    EXPECT_FALSE(set.Contains("m599"));
+  }
+}
+
 TEST(SetObjectTest, ScanPagesAHashtableOnce) {
   SetLimits limits{0, 0, 0};
   SetObject s;
