@@ -438,8 +438,8 @@ void CmdSMove(CommandContext& ctx) {
   bool wrong_type;
   dst_node = db.FindOfType(dst, ObjType::kSet, &wrong_type);
   if (dst_node == nullptr) dst_node = db.AddObject(dst, SetObject::Create(member, 1, limits));
-  SetOf(dst_node)->Add(member, limits);
-  db.NotifyWrite(dst);
+  // The destination counts as written only when the member is new there, as in Redis.
+  if (SetOf(dst_node)->Add(member, limits)) db.NotifyWrite(dst);
   ctx.reply.Integer(1);
 }
 
