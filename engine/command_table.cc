@@ -95,6 +95,25 @@ CommandSpec kRows[] = {
   ROW("zdiff", -3, kR, 0, 0, 0, CmdZDiff, "@read @sortedset @slow", "sorted-set", "Returns the difference between multiple sorted sets.", "6.2.0", ZNumKeysKeys),
   ROW("zdiffstore", -4, kW|kD, 1, 1, 1, CmdZDiffStore, "@write @sortedset @slow", "sorted-set", "Stores the difference of multiple sorted sets in a key.", "6.2.0", ZStoreNumKeysKeys),
 
+  // --- sets ---
+  ROW("sadd", -3, kW|kD|kF, 1, 1, 1, CmdSAdd, "@write @set @fast", "set", "Adds one or more members to a set. Creates the key if it doesn't exist.", "1.0.0"),
+  ROW("srem", -3, kW|kF, 1, 1, 1, CmdSRem, "@write @set @fast", "set", "Removes one or more members from a set. Deletes the set if the last member was removed.", "1.0.0"),
+  ROW("smembers", 2, kR, 1, 1, 1, CmdSMembers, "@read @set @slow", "set", "Returns all members of a set.", "1.0.0"),
+  ROW("sismember", 3, kR|kF, 1, 1, 1, CmdSIsMember, "@read @set @fast", "set", "Determines whether a member belongs to a set.", "1.0.0"),
+  ROW("smismember", -3, kR|kF, 1, 1, 1, CmdSMIsMember, "@read @set @fast", "set", "Determines whether multiple members belong to a set.", "6.2.0"),
+  ROW("scard", 2, kR|kF, 1, 1, 1, CmdSCard, "@read @set @fast", "set", "Returns the number of members in a set.", "1.0.0"),
+  ROW("spop", -2, kW|kF, 1, 1, 1, CmdSPop, "@write @set @fast", "set", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "1.0.0"),
+  ROW("srandmember", -2, kR, 1, 1, 1, CmdSRandMember, "@read @set @slow", "set", "Get one or multiple random members from a set", "1.0.0"),
+  ROW("smove", 4, kW|kF, 1, 2, 1, CmdSMove, "@write @set @fast", "set", "Moves a member from one set to another.", "1.0.0"),
+  ROW("sinter", -2, kR, 1, -1, 1, CmdSInter, "@read @set @slow", "set", "Returns the intersect of multiple sets.", "1.0.0"),
+  ROW("sintercard", -3, kR, 0, 0, 0, CmdSInterCard, "@read @set @slow", "set", "Returns the number of members of the intersect of multiple sets.", "7.0.0", ZNumKeysKeys),
+  ROW("sinterstore", -3, kW|kD, 1, -1, 1, CmdSInterStore, "@write @set @slow", "set", "Stores the intersect of multiple sets in a key.", "1.0.0"),
+  ROW("sunion", -2, kR, 1, -1, 1, CmdSUnion, "@read @set @slow", "set", "Returns the union of multiple sets.", "1.0.0"),
+  ROW("sunionstore", -3, kW|kD, 1, -1, 1, CmdSUnionStore, "@write @set @slow", "set", "Stores the union of multiple sets in a key.", "1.0.0"),
+  ROW("sdiff", -2, kR, 1, -1, 1, CmdSDiff, "@read @set @slow", "set", "Returns the difference of multiple sets.", "1.0.0"),
+  ROW("sdiffstore", -3, kW|kD, 1, -1, 1, CmdSDiffStore, "@write @set @slow", "set", "Stores the difference of multiple sets in a key.", "1.0.0"),
+  ROW("sscan", -3, kR, 1, 1, 1, CmdSScan, "@read @set @slow", "set", "Iterates over members of a set.", "2.0.0"),
+
   // --- keys ---
   ROW("del", -2, kW, 1, -1, 1, CmdDel, "@keyspace @write @slow", "generic", "Deletes one or more keys.", "1.0.0"),
   ROW("unlink", -2, kW|kF, 1, -1, 1, CmdDel, "@keyspace @write @fast", "generic", "Asynchronously deletes one or more keys.", "4.0.0"),

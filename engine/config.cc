@@ -198,7 +198,23 @@ ListpackLimits Config::GetListpackLimits(std::string_view type) const {
   return limits;
 }
 
+SetLimits Config::GetSetLimits() const {
+  SetLimits limits;
+  limits.max_intset_entries = set_limits_[0].load(std::memory_order_relaxed);
+  limits.max_listpack_entries = set_limits_[1].load(std::memory_order_relaxed);
+  limits.max_listpack_value = set_limits_[2].load(std::memory_order_relaxed);
+  return limits;
+}
+
 void Config::RefreshCached(const std::string& name, const std::string& value) {
+  static const char* const kSetNames[] = {"set-max-intset-entries", "set-max-listpack-entries",
+                                          "set-max-listpack-value"};
+  for (size_t i = 0; i < 3; ++i) {
+    if (name != kSetNames[i]) continue;
+    int64_t v = 0;
+    SimpleAtoi(value, &v);
+    set_limits_[i].store(static_cast<size_t>(std::max<int64_t>(0, v)), std::memory_order_relaxed);
+  }
   static const char* const kNames[] = {"hash-max-listpack-entries", "hash-max-listpack-value",
                                        "zset-max-listpack-entries", "zset-max-listpack-value"};
   for (size_t i = 0; i < 4; ++i) {

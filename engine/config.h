@@ -52,6 +52,9 @@ class Config {
   // `<type>-max-listpack-entries` and `<type>-max-listpack-value`, for type "hash" or
   // "zset". Lock-free: every HSET and ZADD reads it, so Set keeps atomic copies.
   ListpackLimits GetListpackLimits(std::string_view type) const;
+  // set-max-intset-entries, set-max-listpack-entries, set-max-listpack-value. Lock-free,
+  // as GetListpackLimits.
+  SetLimits GetSetLimits() const;
 
   // Called after a successful Set (from any thread) with the name that changed.
   void OnChange(std::function<void(const std::string&)> fn);
@@ -67,6 +70,8 @@ class Config {
 
   // Atomic copies of the hot settings: hash entries, hash value, zset entries, zset value.
   std::atomic<size_t> listpack_[4] = {128, 64, 128, 64};
+  // Atomic copies of the set settings: intset entries, listpack entries, listpack value.
+  std::atomic<size_t> set_limits_[3] = {512, 128, 64};
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Param> params_;
   std::vector<std::function<void(const std::string&)>> listeners_;

@@ -110,6 +110,11 @@ inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a 
 inline constexpr std::string_view kZLimitNegative = "ERR LIMIT can't be negative";
 inline constexpr std::string_view kZNumKeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kZCountNotPositive = "ERR count should be greater than 0";
+
+// Sets (set_family.cc).
+inline constexpr std::string_view kNumKeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+
 // "ERR at least 1 input key is needed for 'zunionstore' command"
 inline std::string AtLeastOneInputKey(std::string_view command) {
   return std::string("ERR at least 1 input key is needed for '").append(command).append(

@@ -48,6 +48,14 @@ void ZNumKeysKeys(ArgList args, KeyList* keys);
 void ZStoreNumKeysKeys(ArgList args, KeyList* keys);
 void PopByScoreKeys(ArgList args, KeyList* keys);  // BZPOPBYSCORE
 
+// set_family.cc (SINTERCARD's keys: ZNumKeysKeys)
+SHOAL_HANDLER(CmdSAdd); SHOAL_HANDLER(CmdSRem); SHOAL_HANDLER(CmdSMembers);
+SHOAL_HANDLER(CmdSIsMember); SHOAL_HANDLER(CmdSMIsMember); SHOAL_HANDLER(CmdSCard);
+SHOAL_HANDLER(CmdSPop); SHOAL_HANDLER(CmdSRandMember); SHOAL_HANDLER(CmdSMove);
+SHOAL_HANDLER(CmdSInter); SHOAL_HANDLER(CmdSInterCard); SHOAL_HANDLER(CmdSUnion);
+SHOAL_HANDLER(CmdSDiff); SHOAL_HANDLER(CmdSInterStore); SHOAL_HANDLER(CmdSUnionStore);
+SHOAL_HANDLER(CmdSDiffStore); SHOAL_HANDLER(CmdSScan);
+
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);
 SHOAL_HANDLER(CmdExpire); SHOAL_HANDLER(CmdPExpire); SHOAL_HANDLER(CmdExpireAt);

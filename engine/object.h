@@ -37,6 +37,16 @@ struct ListpackLimits {
   size_t max_listpack_value = 64;
 };
 
+// When a set changes encoding (Redis 7.2's set-max-intset-entries and set-max-listpack-*):
+// an "intset" while every member is an integer and there are at most max_intset_entries,
+// a "listpack" while there are at most max_listpack_entries members, none longer than
+// max_listpack_value bytes, else a "hashtable".
+struct SetLimits {
+  size_t max_intset_entries = 512;
+  size_t max_listpack_entries = 128;
+  size_t max_listpack_value = 64;
+};
+
 class Object {
  public:
   virtual ~Object() = default;

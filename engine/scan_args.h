@@ -1,4 +1,4 @@
-// What the SCAN family shares (SCAN, HSCAN, ZSCAN, and later SSCAN): Redis's
+// What the SCAN family shares (SCAN, HSCAN, ZSCAN, SSCAN): Redis's
 // parseScanCursorOrReply, the MATCH / COUNT options of its scanGenericCommand (SCAN's own
 // TYPE option only when the caller asks for it), and the paging of a table encoding.
 #pragma once
@@ -36,7 +36,7 @@ struct ScanOptions {
 std::string_view ParseScanOptions(ArgList args, size_t first, bool allow_type,
                                   ScanOptions* options);
 
-// Pages through an unordered map (HSCAN, ZSCAN on their table encodings) in the order of
+// Pages through an unordered map (HSCAN, ZSCAN, SSCAN on their table encodings) in the order of
 // XXH3 of its keys: the cursor is the smallest key hash not yet returned, and keys that
 // share a hash never split across pages, so every key present for the whole scan comes
 // back exactly once whatever the map does between calls (grow, shrink, rehash).

@@ -41,6 +41,7 @@
 #include "engine/errors.h"
 #include "engine/families.h"
 #include "engine/scan_args.h"
+#include "engine/set_object.h"
 #include "engine/shard.h"
 #include "engine/zset_object.h"
 #include "protocol/strings.h"
@@ -462,10 +463,53 @@ bool ByScoreThenMember(const OwnedEntry& a, const OwnedEntry& b) {
   return a.second < b.second || (a.second == b.second && a.first < b.first);
 }
 
+// A source of ZUNION / ZINTER / ZDIFF (Redis's zsetopsrc): a sorted set, or a plain set
+// whose members all score 1; both null for a missing key.
+struct OpSource {
+  const ZSetObject* zset = nullptr;
+  const SetObject* set = nullptr;
+  double weight = 1;
+
+  bool missing() const { return zset == nullptr && set == nullptr; }
+  size_t size() const { return zset ? zset->size() : set ? set->size() : 0; }
+  std::optional<double> Score(std::string_view member) const {
+    if (zset) return zset->Score(member);
+    if (set && set->Contains(member)) return 1.0;
+    return std::nullopt;
+  }
+  // Calls fn(member, score) for every member.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    if (zset) {
+      zset->Walk(0, zset->size(), false, [&](const Entry& e) { fn(e.member, e.score); });
+    } else if (set) {
+      set->ForEach([&](std::string_view m) { fn(m, 1.0); });
+    }
+  }
+};
+
+// The sorted set or set at `key` (counted in keyspace hits/misses). False after replying
+// WRONGTYPE for any other type.
+bool FindOpSource(CommandContext& ctx, std::string_view key, OpSource* src) {
+  Db& db = ctx.db(key);
+  KeyNode* node = db.Find(key);
+  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
+  if (node == nullptr) return true;
+  if (Db::TypeOf(node) == ObjType::kZSet) {
+    src->zset = ZSetOf(node);
+  } else if (Db::TypeOf(node) == ObjType::kSet) {
+    src->set = static_cast<const SetObject*>(Db::ObjectOf(node));
+  } else {
+    ctx.Error(errors::kWrongType);
+    return false;
+  }
+  return true;
+}
+
 // Redis's zunionInterDiffGenericCommand for ZUNION, ZINTER, ZDIFF (store: their STORE
 // forms, args dst numkeys ...) and ZINTERCARD (card). Checks: numkeys, the sources'
-// types, then the options. Only sorted sets are accepted as sources (Shoal has no set
-// type yet; Redis also takes sets, with score 1).
+// types, then the options. Sources may be sorted sets or plain sets (every member of a set
+// scores 1, times its weight), as in Redis.
 void SetOpGeneric(CommandContext& ctx, bool store, SetOp op, bool card) {
   const size_t numkeys_idx = store ? 2 : 1;
   int64_t setnum;
@@ -475,14 +519,9 @@ void SetOpGeneric(CommandContext& ctx, bool store, SetOp op, bool card) {
     return ctx.Error(errors::kSyntax);
   }
   const size_t n = static_cast<size_t>(setnum);
-  struct Source {
-    ZSetObject* zset;
-    double weight;
-  };
-  std::vector<Source> src(n);
+  std::vector<OpSource> src(n);
   for (size_t i = 0; i < n; ++i) {
-    if (!FindZSet(ctx, ctx.arg(numkeys_idx + 1 + i), &src[i].zset)) return;
-    src[i].weight = 1;
+    if (!FindOpSource(ctx, ctx.arg(numkeys_idx + 1 + i), &src[i])) return;
   }
   Aggregate aggregate = Aggregate::kSum;
   bool with_scores = false;
@@ -528,11 +567,10 @@ void SetOpGeneric(CommandContext& ctx, bool store, SetOp op, bool card) {
   int64_t cardinality = 0;
   if (op == SetOp::kUnion) {
     absl::flat_hash_map<std::string, double> acc;
-    for (const Source& s : src) {
-      if (s.zset == nullptr) continue;
-      s.zset->Walk(0, s.zset->size(), false, [&](const Entry& e) {
-        const double v = weighted(s.weight, e.score);
-        auto [it, added] = acc.try_emplace(AsAbsl(e.member), v);
+    for (const OpSource& s : src) {
+      s.ForEach([&](std::string_view member, double score) {
+        const double v = weighted(s.weight, score);
+        auto [it, added] = acc.try_emplace(AsAbsl(member), v);
         if (!added) AggregateInto(&it->second, v, aggregate);
       });
     }
@@ -540,18 +578,18 @@ void SetOpGeneric(CommandContext& ctx, bool store, SetOp op, bool card) {
     for (auto& [member, score] : acc) result.emplace_back(member, score);
   } else if (op == SetOp::kInter) {
     const bool any_missing =
-        std::any_of(src.begin(), src.end(), [](const Source& s) { return s.zset == nullptr; });
+        std::any_of(src.begin(), src.end(), [](const OpSource& s) { return s.missing(); });
     if (!any_missing) {
       // Walk the smallest set and probe the others, as Redis does.
-      std::stable_sort(src.begin(), src.end(), [](const Source& a, const Source& b) {
-        return a.zset->size() < b.zset->size();
+      std::stable_sort(src.begin(), src.end(), [](const OpSource& a, const OpSource& b) {
+        return a.size() < b.size();
       });
       bool done = false;
-      src[0].zset->Walk(0, src[0].zset->size(), false, [&](const Entry& e) {
+      src[0].ForEach([&](std::string_view member, double first_score) {
         if (done) return;
-        double score = weighted(src[0].weight, e.score);
+        double score = weighted(src[0].weight, first_score);
         for (size_t i = 1; i < n; ++i) {
-          std::optional<double> other = src[i].zset->Score(e.member);
+          std::optional<double> other = src[i].Score(member);
           if (!other) return;
           AggregateInto(&score, src[i].weight * *other, aggregate);
         }
@@ -559,16 +597,16 @@ void SetOpGeneric(CommandContext& ctx, bool store, SetOp op, bool card) {
         if (card) {
           done = limit > 0 && cardinality >= limit;
         } else {
-          result.emplace_back(std::string(e.member), score);
+          result.emplace_back(std::string(member), score);
         }
       });
     }
-  } else if (src[0].zset != nullptr) {  // kDiff
-    src[0].zset->Walk(0, src[0].zset->size(), false, [&](const Entry& e) {
+  } else {  // kDiff
+    src[0].ForEach([&](std::string_view member, double score) {
       for (size_t i = 1; i < n; ++i) {
-        if (src[i].zset != nullptr && src[i].zset->Score(e.member)) return;
+        if (src[i].Score(member)) return;
       }
-      result.emplace_back(std::string(e.member), e.score);
+      result.emplace_back(std::string(member), score);
     });
   }
   if (card) return ctx.reply.Integer(cardinality);

@@ -728,6 +728,54 @@ TEST_P(ZSetFamilyTest, ZStoreOps) {
   });
 }
 
+// Plain sets are sources too: every member scores 1 (times its weight), as in Redis; any
+// other type is WRONGTYPE. The set runs in each of its encodings.
+TEST_P(ZSetFamilyTest, SetOpsAcceptSets) {
+  for (const char* encoding : {"intset", "listpack", "hashtable"}) {
+    SCOPED_TRACE(encoding);
+    TearDown();
+    SetUp();
+    if (std::string(encoding) != "intset") {
+      ASSERT_THAT(Run({"config", "set", "set-max-intset-entries", "0"}), OkArg());
+    }
+    if (std::string(encoding) == "hashtable") {
+      ASSERT_THAT(Run({"config", "set", "set-max-listpack-entries", "0"}), OkArg());
+    }
+    EXPECT_THAT(Run({"zadd", "z", "1", "1", "2", "2", "5", "5"}), IntArg(3));
+    EXPECT_THAT(Run({"sadd", "s", "2", "3", "5"}), IntArg(3));
+    EXPECT_THAT(Run({"object", "encoding", "s"}), BulkArg(encoding));
+    EXPECT_THAT(StrArray(Run({"zunion", "2", "z", "s", "withscores"})),
+                ElementsAre("1", "1", "3", "1", "2", "3", "5", "6"));
+    EXPECT_THAT(StrArray(Run({"zunion", "2", "z", "s", "weights", "1", "10", "withscores"})),
+                ElementsAre("1", "1", "3", "10", "2", "12", "5", "15"));
+    EXPECT_THAT(StrArray(Run({"zinter", "2", "s", "z", "aggregate", "max", "withscores"})),
+                ElementsAre("2", "2", "5", "5"));
+    EXPECT_THAT(StrArray(Run({"zinter", "1", "s", "withscores"})),
+                ElementsAre("2", "1", "3", "1", "5", "1"));
+    EXPECT_THAT(StrArray(Run({"zdiff", "2", "s", "z", "withscores"})), ElementsAre("3", "1"));
+    EXPECT_THAT(StrArray(Run({"zdiff", "2", "z", "s"})), ElementsAre("1"));
+    EXPECT_THAT(Run({"zintercard", "2", "z", "s"}), IntArg(2));
+    EXPECT_THAT(Run({"zintercard", "2", "s", "s", "limit", "1"}), IntArg(1));
+    EXPECT_THAT(Run({"zunionstore", "d", "2", "s", "z"}), IntArg(4));
+    EXPECT_THAT(Run({"type", "d"}), SimpleArg("zset"));
+    EXPECT_THAT(StrArray(Run({"zrange", "d", "0", "-1", "withscores"})),
+                ElementsAre("1", "1", "3", "1", "2", "3", "5", "6"));
+    EXPECT_THAT(Run({"zinterstore", "d", "2", "s", "z", "weights", "2", "1"}), IntArg(2));
+    EXPECT_THAT(StrArray(Run({"zrange", "d", "0", "-1", "withscores"})),
+                ElementsAre("2", "4", "5", "7"));
+    EXPECT_THAT(Run({"zdiffstore", "d", "1", "s"}), IntArg(3));
+    EXPECT_THAT(StrArray(Run({"zrange", "d", "0", "-1", "withscores"})),
+                ElementsAre("2", "1", "3", "1", "5", "1"));
+    // A set as destination is replaced by a sorted set; the source set is untouched.
+    EXPECT_THAT(Run({"zunionstore", "s", "2", "s", "z"}), IntArg(4));
+    EXPECT_THAT(Run({"type", "s"}), SimpleArg("zset"));
+    // Other types are still refused.
+    EXPECT_THAT(Run({"set", "str", "v"}), OkArg());
+    EXPECT_THAT(Run({"zunion", "2", "z", "str"}), ErrArg("WRONGTYPE"));
+    EXPECT_THAT(Run({"zintercard", "2", "none", "str"}), ErrArg("WRONGTYPE"));
+  }
+}
+
 // Keys spread over shards: every multi-key command runs with all of them.
 TEST_P(ZSetFamilyTest, MultiKeyAcrossShards) {
   std::vector<std::string> keys;
