@@ -100,7 +100,8 @@ class ServerProcess:
         raise RuntimeError("server did not answer PING in 10 s")
 
     def client(self, **kw):
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=10, **kw)
+        kw.setdefault("socket_timeout", 10)
+        return redis.Redis(host="127.0.0.1", port=self.port, **kw)
 
     def cli(self, *args, input=None):
         """Runs redis-cli against the server; returns its stdout."""
