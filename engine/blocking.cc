@@ -81,6 +81,7 @@ void BlockingRegistry::ServeReady(Shard& shard) {
           w->finished.store(false, std::memory_order_release);
           break;  // nothing (more) to serve from this key now
         }
+        w->rerun = ctx.rerun_requested();
         queue.pop_front();
         Session* session = w->session;
         shard.engine().shard(w->home).executor().Post(

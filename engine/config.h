@@ -52,6 +52,9 @@ class Config {
   // `<type>-max-listpack-entries` and `<type>-max-listpack-value`, for type "hash" or
   // "zset". Lock-free: every HSET and ZADD reads it, so Set keeps atomic copies.
   ListpackLimits GetListpackLimits(std::string_view type) const;
+  // list-max-listpack-size (Redis's quicklist fill: negative for a byte limit per node,
+  // positive for an entry count). Lock-free, read by every list write.
+  int GetListFill() const { return list_fill_.load(std::memory_order_relaxed); }
 
   // Called after a successful Set (from any thread) with the name that changed.
   void OnChange(std::function<void(const std::string&)> fn);
@@ -61,12 +64,19 @@ class Config {
 
  private:
   void Add(Param p);
+  // Another name for a parameter (Redis's aliases: list-max-ziplist-size, ...). GET and SET
+  // accept it; CONFIG GET with a pattern lists it beside the parameter, as Redis does.
+  void AddAlias(std::string alias, std::string name);
+  // The parameter's own name for `lower_name` (lower case), itself when not an alias.
+  std::string Canonical(std::string lower_name) const;
   std::string Validate(const Param& p, std::string_view value, std::string* canonical) const;
 
   void RefreshCached(const std::string& name, const std::string& value);
 
   // Atomic copies of the hot settings: hash entries, hash value, zset entries, zset value.
   std::atomic<size_t> listpack_[4] = {128, 64, 128, 64};
+  std::atomic<int> list_fill_{-2};
+  absl::flat_hash_map<std::string, std::string> aliases_;  // alias -> name; set in the constructor
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Param> params_;
   std::vector<std::function<void(const std::string&)>> listeners_;

@@ -46,6 +46,16 @@ void ZNumKeysKeys(ArgList args, KeyList* keys);
 void ZStoreNumKeysKeys(ArgList args, KeyList* keys);
 void PopByScoreKeys(ArgList args, KeyList* keys);  // BZPOPBYSCORE
 
+// list_family.cc
+SHOAL_HANDLER(CmdLPush); SHOAL_HANDLER(CmdRPush); SHOAL_HANDLER(CmdLPushX); SHOAL_HANDLER(CmdRPushX);
+SHOAL_HANDLER(CmdLPop); SHOAL_HANDLER(CmdRPop); SHOAL_HANDLER(CmdLLen); SHOAL_HANDLER(CmdLRange);
+SHOAL_HANDLER(CmdLIndex); SHOAL_HANDLER(CmdLSet); SHOAL_HANDLER(CmdLInsert); SHOAL_HANDLER(CmdLRem);
+SHOAL_HANDLER(CmdLTrim); SHOAL_HANDLER(CmdLPos); SHOAL_HANDLER(CmdLMove); SHOAL_HANDLER(CmdRPopLPush);
+SHOAL_HANDLER(CmdLMPop); SHOAL_HANDLER(CmdBLPop); SHOAL_HANDLER(CmdBRPop); SHOAL_HANDLER(CmdBLMPop);
+SHOAL_HANDLER(CmdBLMove); SHOAL_HANDLER(CmdBRPopLPush);
+// LMPOP numkeys key... and BLMPOP timeout numkeys key...
+void ListMPopKeys(ArgList args, KeyList* keys);
+
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);
 SHOAL_HANDLER(CmdExpire); SHOAL_HANDLER(CmdPExpire); SHOAL_HANDLER(CmdExpireAt);

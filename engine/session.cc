@@ -180,7 +180,14 @@ void Session::WaitBlocked() {
 void Session::ResumeBlocked(Waiter* w) {
   if (blocked_.get() != w) return;  // not (or no longer) the waiter this session waits on
   std::shared_ptr<Waiter> done = std::move(blocked_);
-  if (reply_mode_ == ReplyMode::kOn) out_->append(done->reply);
+  if (done->rerun) {
+    // The serve could not finish here (BLMOVE to another shard's key): run the command
+    // again, keeping the first wait's deadline. next_ is just past it.
+    rerun_deadline_ms_ = done->deadline_ms;
+    --next_;
+  } else if (reply_mode_ == ReplyMode::kOn) {
+    out_->append(done->reply);
+  }
   // A timeout or cancel leaves the waiter in its keys' queues: have them dropped.
   for (const std::string& key : done->keys) {
     unsigned s = engine_->ShardOf(key);
@@ -244,6 +251,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
+  rerun_deadline_ms_ = -1;
   if (reply_mode_ != ReplyMode::kOn && !(spec.flags & kTxControl) && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;

@@ -65,6 +65,9 @@ class Session {
   void ResumeBlocked(Waiter* w);
   // Home thread: the client went away while blocked: stop waiting, close after the round.
   void CancelBlock();
+  // While a command runs again after its serve asked for it (Waiter::rerun): the deadline
+  // (0: none) of its first wait, which a new wait keeps; -1 otherwise.
+  int64_t rerun_deadline_ms() const { return rerun_deadline_ms_; }
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -171,6 +174,7 @@ class Session {
   absl::AnyInvocable<void()> done_;
   std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
   std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
+  int64_t rerun_deadline_ms_ = -1;         // see rerun_deadline_ms()
 };
 
 }  // namespace shoal::engine

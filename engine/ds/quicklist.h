@@ -57,6 +57,12 @@ class Quicklist {
   size_t front_node_bytes() const {
     return nodes_.empty() ? kListpackOverhead : nodes_.front().lp_bytes;
   }
+  // Listpack bytes of all the entries as one listpack. O(nodes).
+  size_t listpack_bytes() const {
+    size_t bytes = kListpackOverhead;
+    for (const Node& node : nodes_) bytes += node.lp_bytes - kListpackOverhead;
+    return bytes;
+  }
   // Heap bytes held by the nodes.
   size_t MemoryUsage() const;
 
