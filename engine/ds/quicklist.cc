@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace shoal::ds {
@@ -100,7 +101,7 @@ size_t Quicklist::MemoryUsage() const {
 
 size_t Quicklist::EncodedSize(size_t len) { return 2 * VarintSize(len) + len; }
 
-void Quicklist::Encode(std::string_view value, std::string* out) {
+void Quicklist::EncodeTo(std::string_view value, char* out) {
   char varint[10];
   size_t n = 0;
   size_t len = value.size();
@@ -110,9 +111,16 @@ void Quicklist::Encode(std::string_view value, std::string* out) {
     if (len != 0) b |= 128;
     varint[n++] = static_cast<char>(b);
   } while (len != 0);
-  out->append(varint, n);
-  out->append(value);
-  for (size_t i = n; i-- > 0;) out->push_back(varint[i]);
+  std::memcpy(out, varint, n);
+  if (!value.empty()) std::memcpy(out + n, value.data(), value.size());
+  out += n + value.size();
+  for (size_t i = n; i-- > 0;) *out++ = varint[i];
+}
+
+void Quicklist::Encode(std::string_view value, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + EncodedSize(value.size()));
+  EncodeTo(value, out->data() + at);
 }
 
 size_t Quicklist::DecodeAt(const std::string& buf, size_t pos, std::string_view* value) {
@@ -226,7 +234,10 @@ void Quicklist::EraseInNode(size_t n, size_t at, size_t count) {
 
 void Quicklist::PushBack(std::string_view value, int fill) {
   size_t bytes = ListpackEntryBytes(value);
-  if (nodes_.empty() || !Fits(nodes_.back(), bytes, 1, fill)) nodes_.emplace_back();
+  if (nodes_.empty() || !Fits(nodes_.back(), bytes, 1, fill)) {
+    if (!nodes_.empty()) nodes_.back().buf.shrink_to_fit();  // full: drop the growth slack
+    nodes_.emplace_back();
+  }
   Node& node = nodes_.back();
   Encode(value, &node.buf);
   ++node.count;
@@ -236,12 +247,13 @@ void Quicklist::PushBack(std::string_view value, int fill) {
 
 void Quicklist::PushFront(std::string_view value, int fill) {
   size_t bytes = ListpackEntryBytes(value);
-  if (nodes_.empty() || !Fits(nodes_.front(), bytes, 1, fill)) nodes_.emplace_front();
+  if (nodes_.empty() || !Fits(nodes_.front(), bytes, 1, fill)) {
+    if (!nodes_.empty()) nodes_.front().buf.shrink_to_fit();
+    nodes_.emplace_front();
+  }
   Node& node = nodes_.front();
-  std::string entry;
-  entry.reserve(EncodedSize(value.size()));
-  Encode(value, &entry);
-  node.buf.insert(0, entry);
+  node.buf.insert(0, EncodedSize(value.size()), '\0');
+  EncodeTo(value, node.buf.data());
   ++node.count;
   node.lp_bytes += static_cast<uint32_t>(bytes);
   ++size_;

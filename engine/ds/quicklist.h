@@ -103,7 +103,8 @@ class Quicklist {
 
   // Encoding of one entry.
   static size_t EncodedSize(size_t len);
-  static void Encode(std::string_view value, std::string* out);
+  static void Encode(std::string_view value, std::string* out);  // appends
+  static void EncodeTo(std::string_view value, char* out);  // EncodedSize bytes
   // Reads the entry at byte `pos`; returns the offset past it.
   static size_t DecodeAt(const std::string& buf, size_t pos, std::string_view* value);
   // Reads the entry that ends at byte `end`; returns its start offset.
