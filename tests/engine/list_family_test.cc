@@ -695,6 +695,37 @@ TEST_P(ListFamilyTest, BlockedMoveThatLosesTheRaceKeepsItsDeadline) {
   EXPECT_THAT(Run({"exists", dst}), IntArg(0));
 }
 
+TEST_P(ListFamilyTest, AMoveWakesClientsBlockedOnItsDestination) {
+  auto [src, dst] = KeysOnTwoShards();
+  auto moving = Start({"blmove", src, dst, "right", "left", "0"});
+  AwaitWaiters(1);
+  auto popping = Start({"brpop", dst, "0"});
+  AwaitWaiters(2);
+  Run({"rpush", src, "chained"});
+  ASSERT_TRUE(Ready(moving));
+  EXPECT_THAT(moving.get(), BulkArg("chained"));
+  ASSERT_TRUE(Ready(popping));
+  EXPECT_THAT(popping.get(), ArrArg(ElementsAre(BulkArg(dst), BulkArg("chained"))));
+  EXPECT_THAT(Run({"exists", src, dst}), IntArg(0));
+}
+
+TEST_P(ListFamilyTest, BlockingRepliesInResp3) {
+  auto s = std::shared_ptr<Session>(engine_->NewSession().release());
+  sessions_.push_back(s);
+  ASSERT_EQ(s->Execute({"hello", "3"}).type, Type::kMap);
+  auto waiting = std::async(std::launch::async, [s] { return s->ExecuteRaw({"blpop", "q", "0"}); });
+  AwaitWaiters(1);
+  Run({"rpush", "q", "v"});
+  ASSERT_EQ(waiting.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(waiting.get(), "*2\r\n$1\r\nq\r\n$1\r\nv\r\n");
+  auto timing_out =
+      std::async(std::launch::async, [s] { return s->ExecuteRaw({"brpoplpush", "q", "d", "1"}); });
+  AwaitWaiters(1);
+  AdvanceTime(1000);
+  ASSERT_EQ(timing_out.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(timing_out.get(), "_\r\n");
+}
+
 TEST_P(ListFamilyTest, ManyConsumersEachElementOnce) {
   constexpr int kConsumers = 4, kItems = 40;
   std::vector<std::future<Value>> got;
