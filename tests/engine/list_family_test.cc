@@ -454,6 +454,68 @@ TEST_P(ListFamilyTest, EncodingFollowsRedis72) {
   EXPECT_GT(Run({"memory", "usage", "n2"}).integer, 0);
 }
 
+// Redis's own conversion tests (tests/unit/type/list.tcl), one push per element as its
+// create_listpack / create_quicklist do.
+TEST_P(ListFamilyTest, EncodingConversionsAsRedisTestsThem) {
+  auto create = [&](std::string key, std::vector<std::string> elements, std::string encoding) {
+    Run({"del", key});
+    for (const std::string& e : elements) Run({"rpush", key, e});
+    ASSERT_THAT(Run({"object", "encoding", key}), BulkArg(encoding)) << key;
+  };
+  const std::string large_lp = "hello", large_ql(8192, 'x');
+  for (auto [fill, large] : {std::pair<std::string, std::string>{"3", large_lp}, {"-1", large_ql}}) {
+    SCOPED_TRACE(fill);
+    ASSERT_THAT(Run({"config", "set", "list-max-listpack-size", fill}), OkArg());
+    create("lst", {"a", "b", "c"}, "listpack");
+    Run({"rpush", "lst", large});
+    EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("quicklist"));
+    create("lst", {"a", "b", "c"}, "listpack");
+    Run({"linsert", "lst", "after", "b", large});
+    EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("quicklist"));
+    create("lst", {"a", "b", "c"}, "listpack");
+    Run({"lset", "lst", "0", large});
+    EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("quicklist"));
+    create("{t}src", {"a", "b", "c", large}, "quicklist");
+    create("{t}dst", {"d", "e", "f"}, "listpack");
+    Run({"lmove", "{t}src", "{t}dst", "right", "right"});
+    EXPECT_THAT(Run({"object", "encoding", "{t}dst"}), BulkArg("quicklist"));
+  }
+  ASSERT_THAT(Run({"config", "set", "list-max-listpack-size", "3"}), OkArg());
+  create("lst", {"a", "b", "c", "d"}, "quicklist");
+  Run({"rpop", "lst", "3"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  create("lst", {"a", "a", "a", "d"}, "quicklist");
+  Run({"lrem", "lst", "3", "a"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  create("lst", {"a", "b", "c", "d"}, "quicklist");
+  Run({"ltrim", "lst", "1", "1"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  ASSERT_THAT(Run({"config", "set", "list-max-listpack-size", "-1"}), OkArg());
+  create("lst", {"a", "b", "c", large_ql}, "quicklist");
+  Run({"rpop", "lst", "1"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  create("lst", {"a", large_ql}, "quicklist");
+  Run({"lrem", "lst", "1", large_ql});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  create("lst", {"a", "b", large_ql}, "quicklist");
+  Run({"ltrim", "lst", "0", "1"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  create("lst", {large_ql, "a", "b"}, "quicklist");
+  Run({"rpop", "lst", "2"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("quicklist"));
+  Run({"lset", "lst", "-1", "c"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("listpack"));
+  // Out-of-range fills: 0 counts as 1, below -5 as -5 (64 KB).
+  ASSERT_THAT(Run({"config", "set", "list-max-listpack-size", "0"}), OkArg());
+  create("lst", {"a"}, "listpack");
+  Run({"rpush", "lst", "b"});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("quicklist"));
+  ASSERT_THAT(Run({"config", "set", "list-max-listpack-size", "-6"}), OkArg());
+  create("lst", {std::string(60000, 'x')}, "listpack");
+  Run({"rpush", "lst", std::string(5536, 'x')});
+  EXPECT_THAT(Run({"object", "encoding", "lst"}), BulkArg("quicklist"));
+}
+
 TEST_P(ListFamilyTest, ConfigNamesAndAliases) {
   EXPECT_THAT(StrArray(Run({"config", "get", "list-max-listpack-size"})),
               ElementsAre("list-max-listpack-size", "-2"));
@@ -614,6 +676,16 @@ TEST_P(ListFamilyTest, BlockedPopTimesOutOnTheFakeClock) {
   EXPECT_EQ(Waiters(), 0u);
   Run({"rpush", "q", "a"});
   EXPECT_THAT(Run({"llen", "q"}), IntArg(1));
+}
+
+TEST_P(ListFamilyTest, RenameIntoPlaceWakesABlockedPop) {
+  auto waiting = Start({"blpop", "foo", "5"});
+  AwaitWaiters(1);
+  Run({"lpush", "bob", "abc", "def", "hij"});
+  Run({"rename", "bob", "foo"});
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("foo"), BulkArg("hij"))));
+  EXPECT_THAT(All("foo"), ElementsAre("def", "abc"));
 }
 
 TEST_P(ListFamilyTest, AnotherTypeDoesNotWakeABlockedPop) {
