@@ -112,12 +112,12 @@ CommandSpec kRows[] = {
   ROW("lpos", -3, kR, 1, 1, 1, CmdLPos, "@read @list @slow", "list", "Returns the index of matching elements in a list.", "6.0.6"),
   ROW("rpoplpush", 3, kW|kD, 1, 2, 1, CmdRPopLPush, "@write @list @slow", "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", "1.2.0"),
   ROW("lmove", 5, kW|kD, 1, 2, 1, CmdLMove, "@write @list @slow", "list", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", "6.2.0"),
-  ROW("lmpop", -4, kW, 0, 0, 0, CmdLMPop, "@write @list @slow", "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "7.0.0", ListMPopKeys),
+  ROW("lmpop", -4, kW, 0, 0, 0, CmdLMPop, "@write @list @slow", "list", "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "7.0.0", LMPopKeys),
   ROW("blpop", -3, kW|kBlocking, 1, -2, 1, CmdBLPop, "@write @list @slow @blocking", "list", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "2.0.0"),
   ROW("brpop", -3, kW|kBlocking, 1, -2, 1, CmdBRPop, "@write @list @slow @blocking", "list", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "2.0.0"),
   ROW("brpoplpush", 4, kW|kD|kBlocking, 1, 2, 1, CmdBRPopLPush, "@write @list @slow @blocking", "list", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "2.2.0"),
   ROW("blmove", 6, kW|kD|kBlocking, 1, 2, 1, CmdBLMove, "@write @list @slow @blocking", "list", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "6.2.0"),
-  ROW("blmpop", -5, kW|kBlocking, 0, 0, 0, CmdBLMPop, "@write @list @slow @blocking", "list", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "7.0.0", ListMPopKeys),
+  ROW("blmpop", -5, kW|kBlocking, 0, 0, 0, CmdBLMPop, "@write @list @slow @blocking", "list", "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "7.0.0", BLMPopKeys),
 
   // --- keys ---
   ROW("del", -2, kW, 1, -1, 1, CmdDel, "@keyspace @write @slow", "generic", "Deletes one or more keys.", "1.0.0"),

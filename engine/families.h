@@ -53,8 +53,9 @@ SHOAL_HANDLER(CmdLIndex); SHOAL_HANDLER(CmdLSet); SHOAL_HANDLER(CmdLInsert); SHO
 SHOAL_HANDLER(CmdLTrim); SHOAL_HANDLER(CmdLPos); SHOAL_HANDLER(CmdLMove); SHOAL_HANDLER(CmdRPopLPush);
 SHOAL_HANDLER(CmdLMPop); SHOAL_HANDLER(CmdBLPop); SHOAL_HANDLER(CmdBRPop); SHOAL_HANDLER(CmdBLMPop);
 SHOAL_HANDLER(CmdBLMove); SHOAL_HANDLER(CmdBRPopLPush);
-// LMPOP numkeys key... and BLMPOP timeout numkeys key...
-void ListMPopKeys(ArgList args, KeyList* keys);
+// Key specs of LMPOP numkeys key... and BLMPOP timeout numkeys key...
+void LMPopKeys(ArgList args, KeyList* keys);
+void BLMPopKeys(ArgList args, KeyList* keys);
 
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);

@@ -375,14 +375,18 @@ void BlockingMove(CommandContext& ctx, size_t timeout_idx) {
 
 // --- Key specs -----------------------------------------------------------------------------
 
-// LMPOP numkeys key... / BLMPOP timeout numkeys key...: nothing past an invalid numkeys.
-void ListMPopKeys(ArgList args, KeyList* keys) {
-  const size_t numkeys_idx = args.size() > 0 && IsOption(args[0], "blmpop") ? 2 : 1;
+namespace {
+// The keys after the numkeys at args[numkeys_idx]; nothing past an invalid numkeys.
+void NumKeysKeys(ArgList args, size_t numkeys_idx, KeyList* keys) {
   int64_t n;
   if (numkeys_idx >= args.size() || !ParseInt64(args[numkeys_idx], &n) || n < 1) return;
   if (static_cast<uint64_t>(n) > args.size() - numkeys_idx - 1) return;
   for (size_t i = 0; i < static_cast<size_t>(n); ++i) keys->push_back(args[numkeys_idx + 1 + i]);
 }
+}  // namespace
+
+void LMPopKeys(ArgList args, KeyList* keys) { NumKeysKeys(args, 1, keys); }
+void BLMPopKeys(ArgList args, KeyList* keys) { NumKeysKeys(args, 2, keys); }
 
 // --- Handlers ------------------------------------------------------------------------------
 
