@@ -532,7 +532,9 @@ void CmdLPos(CommandContext& ctx) {
       if (!ParseSignedLong(ctx, ctx.arg(++j), &rank)) return;
       if (rank == 0) return ctx.Error(errors::kLPosRankZero);
     } else if (IsOption(ctx.arg(j), "count") && more) {
-      if (!ParseInt64(ctx.arg(++j), &count) || count < 0) return ctx.Error(errors::kLPosCountNegative);
+      if (!ParseInt64(ctx.arg(++j), &count) || count < 0) {
+        return ctx.Error(errors::kLPosCountNegative);
+      }
     } else if (IsOption(ctx.arg(j), "maxlen") && more) {
       if (!ParseInt64(ctx.arg(++j), &maxlen) || maxlen < 0) {
         return ctx.Error(errors::kLPosMaxLenNegative);

@@ -30,7 +30,9 @@ class ListObject final : public Object {
  public:
   ObjType type() const override { return ObjType::kList; }
   std::string_view encoding() const override { return listpack_ ? "listpack" : "quicklist"; }
-  size_t MemoryUsage() const override { return sizeof(*this) - sizeof(items_) + items_.MemoryUsage(); }
+  size_t MemoryUsage() const override {
+    return sizeof(*this) - sizeof(items_) + items_.MemoryUsage();
+  }
   std::unique_ptr<Object> Clone() const override { return std::make_unique<ListObject>(*this); }
 
   bool is_listpack() const { return listpack_; }
