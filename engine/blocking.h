@@ -53,7 +53,9 @@ struct Waiter {
   // Set with an empty reply when the serve asked for a re-run (ServeFn): the session runs
   // the command again from the start, through the normal routing (a multi-shard
   // transaction for BLMOVE across shards), with this waiter's deadline; if it finds nothing
-  // by then, it blocks again.
+  // by then, it blocks again. The key's later waiters are not served until the re-run has
+  // run (the session then marks the key ready again), so the oldest waiter still goes
+  // first and one element wakes one re-run, not all of them.
   bool rerun = false;
   const void* spec = nullptr;     // the CommandSpec, for the re-run's CommandContext
 

@@ -18,9 +18,9 @@
 // element itself; when it lives on another shard the serve cannot touch it (that shard is
 // not parked for us), so it pops nothing and asks for a re-run (CommandContext::RequestRerun):
 // the session runs the command again as a normal multi-shard transaction, which moves the
-// element if it is still there, or blocks again (keeping the first deadline) if another
-// client took it first. Such a client may thus lose its place in the queue to a later one;
-// every element still goes to exactly one client.
+// element if it is still there, or blocks again (keeping the first deadline, at the back of
+// the queue) if a client that was not blocked took it in between. The key's other waiters
+// wait for the re-run, so the oldest waiter still goes first (blocking.h, Waiter::rerun).
 //
 // Multi-key commands (LMOVE, RPOPLPUSH, LMPOP, BLMPOP, the blocking pops) name their keys
 // through the table (a keys_fn for the numkeys forms); when they span shards they run with

@@ -165,10 +165,23 @@ void Session::Continue() {
     }
     return;
   }
+  if (rerun_) FinishRerun();  // closing before the re-run ran
   Finish();
 }
 
 // --- Blocking ------------------------------------------------------------------------------
+
+void Session::FinishRerun() {
+  std::shared_ptr<Waiter> w = std::move(rerun_);
+  for (const std::string& key : w->keys) {
+    unsigned s = engine_->ShardOf(key);
+    engine_->shard(s).executor().Post([engine = engine_, s, db = w->db, key] {
+      Shard& shard = engine->shard(s);
+      shard.blocking().OnWrite(db, key);
+      shard.ServeBlocked();
+    });
+  }
+}
 
 void Session::WaitBlocked() {
   // The waiter may already be served (its resume task is then queued behind us).
@@ -183,7 +196,7 @@ void Session::ResumeBlocked(Waiter* w) {
   if (done->rerun) {
     // The serve could not finish here (BLMOVE to another shard's key): run the command
     // again, keeping the first wait's deadline. next_ is just past it.
-    rerun_deadline_ms_ = done->deadline_ms;
+    rerun_ = done;
     --next_;
   } else if (reply_mode_ == ReplyMode::kOn) {
     out_->append(done->reply);
@@ -251,7 +264,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args) {
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
-  rerun_deadline_ms_ = -1;
+  if (rerun_) FinishRerun();
   if (reply_mode_ != ReplyMode::kOn && !(spec.flags & kTxControl) && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;

@@ -67,7 +67,7 @@ class Session {
   void CancelBlock();
   // While a command runs again after its serve asked for it (Waiter::rerun): the deadline
   // (0: none) of its first wait, which a new wait keeps; -1 otherwise.
-  int64_t rerun_deadline_ms() const { return rerun_deadline_ms_; }
+  int64_t rerun_deadline_ms() const { return rerun_ ? rerun_->deadline_ms : -1; }
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -142,6 +142,9 @@ class Session {
   void Continue();
   void RunBatchOn(unsigned shard);
   void WaitBlocked();  // home thread: the command just run blocked; arm its timeout
+  // The re-run of rerun_ has run (or will not: the client is closing): marks its keys ready
+  // again, so the waiters the serve left behind it get their turn.
+  void FinishRerun();
   void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args);
@@ -174,7 +177,8 @@ class Session {
   absl::AnyInvocable<void()> done_;
   std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
   std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
-  int64_t rerun_deadline_ms_ = -1;         // see rerun_deadline_ms()
+  // The finished waiter whose command is to run again (Waiter::rerun), until it has.
+  std::shared_ptr<Waiter> rerun_;
 };
 
 }  // namespace shoal::engine

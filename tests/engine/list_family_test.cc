@@ -738,29 +738,53 @@ TEST_P(ListFamilyTest, BlockedMoveAcrossShards) {
   EXPECT_THAT(Run({"exists", src}), IntArg(0));
 }
 
+TEST_P(ListFamilyTest, BlockedMoveAcrossShardsKeepsTheOrderOfWaiters) {
+  // The woken BLMOVE re-runs as a transaction; the BLPOP behind it waits for that re-run,
+  // so each element goes to the oldest waiter, and one push wakes one re-run.
+  auto [src, dst] = KeysOnTwoShards();
+  auto first = Start({"blmove", src, dst, "left", "right", "0"});
+  AwaitWaiters(1);
+  auto second = Start({"blpop", src, "0"});
+  AwaitWaiters(2);
+  auto third = Start({"brpoplpush", src, dst, "0"});
+  AwaitWaiters(3);
+  Run({"rpush", src, "a"});
+  ASSERT_TRUE(Ready(first));
+  EXPECT_THAT(first.get(), BulkArg("a"));
+  EXPECT_TRUE(StillWaiting(second));
+  Run({"rpush", src, "b", "c"});
+  ASSERT_TRUE(Ready(second));
+  EXPECT_THAT(second.get(), ArrArg(ElementsAre(BulkArg(src), BulkArg("b"))));
+  ASSERT_TRUE(Ready(third));
+  EXPECT_THAT(third.get(), BulkArg("c"));
+  EXPECT_THAT(All(dst), ElementsAre("c", "a"));
+  EXPECT_THAT(Run({"exists", src}), IntArg(0));
+}
+
 TEST_P(ListFamilyTest, BlockedMoveThatLosesTheRaceKeepsItsDeadline) {
-  // With its destination on another shard, a woken BLMOVE re-runs as a transaction. Here a
-  // BLPOP queued behind it takes the only element in the same serve pass, so the re-run
-  // finds nothing and blocks again, with the deadline of its first wait.
+  // A pipeline pushes and pops in one go on the source's shard: the push wakes the BLMOVE,
+  // whose re-run (a transaction across shards) can only run after the pop, finds nothing
+  // and blocks again with the deadline of its first wait.
   auto [src, dst] = KeysOnTwoShards();
   auto moving = Start({"blmove", src, dst, "left", "right", "2"});
   AwaitWaiters(1);
-  auto popping = Start({"blpop", src, "0"});
-  AwaitWaiters(2);
   AdvanceTime(1500);
-  Run({"rpush", src, "x"});
-  if (shards() == 1) {  // one shard: the serve moves the element itself
+  std::vector<CmdArgs> cmds = {{"rpush", src, "x"}, {"rpop", src}};
+  std::string out;
+  std::promise<void> done;
+  engine_->shard(session_->home()).executor().Post([&] {
+    if (session_->Run(cmds, &out, [&] { done.set_value(); })) done.set_value();
+  });
+  done.get_future().wait();
+  if (shards() == 1) {  // one shard: the serve moved the element before the pop
+    EXPECT_EQ(out, ":1\r\n$-1\r\n");
     ASSERT_TRUE(Ready(moving));
     EXPECT_THAT(moving.get(), BulkArg("x"));
-    Run({"rpush", src, "y"});
-    ASSERT_TRUE(Ready(popping));
-    EXPECT_THAT(popping.get(), ArrArg(ElementsAre(BulkArg(src), BulkArg("y"))));
     return;
   }
-  ASSERT_TRUE(Ready(popping));
-  EXPECT_THAT(popping.get(), ArrArg(ElementsAre(BulkArg(src), BulkArg("x"))));
-  AwaitWaiters(1);  // blocked again
+  EXPECT_EQ(out, ":1\r\n$1\r\nx\r\n");
   EXPECT_TRUE(StillWaiting(moving));
+  AwaitWaiters(1);   // blocked again
   AdvanceTime(600);  // past the first deadline (a fresh one would be 2 s from the re-run)
   ASSERT_TRUE(Ready(moving));
   EXPECT_THAT(moving.get(), NilArg());
