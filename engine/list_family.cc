@@ -108,7 +108,7 @@ void PushOne(CommandContext& ctx, std::string_view key, ListObject* list, std::s
 }
 
 // Redis's addListRangeReply: the elements from start to end (inclusive, negative from the
-// tail, clamped), reversed when asked. An empty range is an empty array.
+// tail, clamped) of `list` (null: empty). An empty range is an empty array.
 void ReplyRange(CommandContext& ctx, const ListObject* list, int64_t start, int64_t end) {
   const int64_t len = static_cast<int64_t>(list ? list->size() : 0);
   if (start < 0) start += len;
