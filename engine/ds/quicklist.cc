@@ -90,7 +90,7 @@ size_t Quicklist::ListpackEntryBytes(std::string_view value) {
 }
 
 size_t Quicklist::MemoryUsage() const {
-  size_t bytes = sizeof(*this) + nodes_.size() * sizeof(Node);
+  size_t bytes = sizeof(*this) + nodes_.capacity() * sizeof(Node);
   for (const Node& node : nodes_) {
     if (node.buf.capacity() > 15) bytes += node.buf.capacity() + 1;
   }
@@ -249,7 +249,7 @@ void Quicklist::PushFront(std::string_view value, int fill) {
   size_t bytes = ListpackEntryBytes(value);
   if (nodes_.empty() || !Fits(nodes_.front(), bytes, 1, fill)) {
     if (!nodes_.empty()) nodes_.front().buf.shrink_to_fit();
-    nodes_.emplace_front();
+    nodes_.insert(nodes_.begin(), Node{});
   }
   Node& node = nodes_.front();
   node.buf.insert(0, EncodedSize(value.size()), '\0');
@@ -267,7 +267,7 @@ std::string Quicklist::PopFront() {
   node.buf.erase(0, end);
   node.lp_bytes -= static_cast<uint32_t>(ListpackEntryBytes(value));
   --size_;
-  if (--node.count == 0) nodes_.pop_front();
+  if (--node.count == 0) nodes_.erase(nodes_.begin());
   return value;
 }
 

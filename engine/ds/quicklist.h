@@ -1,7 +1,8 @@
 // Quicklist: the value of a list, as Redis's quicklist (quicklist.c): a sequence of small
-// nodes, each a packed run of entries, so that pushes and pops at both ends are O(1)
-// (amortised; a node's bytes move by at most one node's size) and index access is
-// O(nodes) plus a scan of one node.
+// nodes, each a packed run of entries, so that pushes and pops at both ends cost about O(1)
+// (a node's bytes move by at most one node's size, as in a Redis listpack; at the head,
+// once per node's worth of entries, the node table moves too, 40 bytes a node) and index
+// access is O(nodes) plus a scan of one node.
 //
 // Node layout: `buf` holds the node's entries back to back, each as
 //   [length, varint, 7 bits a byte, low bits first][bytes][length again, read backwards]
@@ -27,10 +28,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace shoal::ds {
 
@@ -121,7 +122,10 @@ class Quicklist {
   void TryMerge(size_t n, int fill);
   void EraseInNode(size_t n, size_t at, size_t count);
 
-  std::deque<Node> nodes_;
+  // A vector, not a deque: a small list then costs one 40-byte node (and its bytes, inline
+  // up to 15), where a deque allocates a 512-byte block; a new head node moves the others
+  // (40 bytes each), once per node's worth of pushes.
+  std::vector<Node> nodes_;
   size_t size_ = 0;
 };
 
@@ -184,7 +188,7 @@ size_t Quicklist::RemoveIf(Pred&& pred, size_t limit, bool from_tail, int fill) 
       }
     } else {
       // From the tail: collect kept pieces backwards, then reverse their order.
-      std::deque<std::pair<size_t, size_t>> pieces;
+      std::vector<std::pair<size_t, size_t>> pieces;  // kept entries, last first
       size_t end = node.buf.size();
       while (end > 0) {
         std::string_view v;
@@ -193,13 +197,15 @@ size_t Quicklist::RemoveIf(Pred&& pred, size_t limit, bool from_tail, int fill) 
           ++removed;
           changed = true;
         } else {
-          pieces.emplace_front(start, end - start);
+          pieces.emplace_back(start, end - start);
           ++kept_count;
           kept_bytes += static_cast<uint32_t>(ListpackEntryBytes(v));
         }
         end = start;
       }
-      for (const auto& [start, len] : pieces) kept.append(node.buf, start, len);
+      for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) {
+        kept.append(node.buf, it->first, it->second);
+      }
     }
     if (!changed) continue;
     size_ -= node.count - kept_count;
