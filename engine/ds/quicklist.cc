@@ -349,15 +349,47 @@ void Quicklist::Erase(size_t index, size_t n, int fill) {
   if (n == 0) return;
   size_t in_node;
   const size_t first = Locate(index, &in_node);
-  while (n > 0) {
-    size_t k = Locate(index, &in_node);
-    size_t take = std::min<size_t>(n, nodes_[k].count - in_node);
+  size_t k = first;
+  if (in_node > 0 || n < nodes_[k].count) {  // part of the first node; it keeps the rest
+    const size_t take = std::min<size_t>(n, nodes_[k].count - in_node);
     EraseInNode(k, in_node, take);
     n -= take;
+    ++k;
   }
+  // Whole nodes in one move of the node table (LTRIM of a long list stays O(nodes)).
+  size_t end = k;
+  while (n > 0 && end < nodes_.size() && n >= nodes_[end].count) {
+    n -= nodes_[end].count;
+    size_ -= nodes_[end].count;
+    ++end;
+  }
+  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(k),
+               nodes_.begin() + static_cast<std::ptrdiff_t>(end));
+  if (n > 0) EraseInNode(k, 0, n);  // the head of the next node
   // The cut may leave a short node on either side of it: merge where they fit.
   TryMerge(first + 1, fill);
   TryMerge(first, fill);
+}
+
+void Quicklist::Compact(int fill) {
+  size_t out = 0;
+  for (size_t n = 0; n < nodes_.size(); ++n) {
+    Node& node = nodes_[n];
+    if (node.count == 0) continue;
+    if (out > 0) {
+      Node& last = nodes_[out - 1];
+      if (!ExceedsLimit(fill, last.lp_bytes + node.lp_bytes - kListpackOverhead,
+                        last.count + node.count)) {
+        last.buf += node.buf;
+        last.count += node.count;
+        last.lp_bytes += node.lp_bytes - static_cast<uint32_t>(kListpackOverhead);
+        continue;
+      }
+    }
+    if (out != n) nodes_[out] = std::move(node);
+    ++out;
+  }
+  nodes_.resize(out);
 }
 
 bool Quicklist::Verify() const {

@@ -19,8 +19,8 @@
 // fill keep their size until they are written again, as in Redis.
 //
 // Invariants: no node is empty; size() is the sum of the nodes' counts. Erasing entries may
-// leave neighbouring nodes small; RemoveIf and Erase merge a node into its predecessor when
-// both fit in one node.
+// leave neighbouring nodes small; Erase merges the nodes beside its cut, and RemoveIf all
+// neighbours, when both fit in one node.
 //
 // Ownership: a string_view returned by At or passed to a callback points into a node and
 // lives until the next write. Not thread-safe: a list belongs to one shard's thread.
@@ -121,6 +121,9 @@ class Quicklist {
   // Merges node `n` into node `n - 1` when both fit in one node.
   void TryMerge(size_t n, int fill);
   void EraseInNode(size_t n, size_t at, size_t count);
+  // One pass over the nodes: drops the empty ones and merges each into its predecessor
+  // when both fit in one node. O(nodes + bytes moved).
+  void Compact(int fill);
 
   // A vector, not a deque: a small list then costs one 40-byte node (and its bytes, inline
   // up to 15), where a deque allocates a 512-byte block; a new head node moves the others
@@ -213,12 +216,7 @@ size_t Quicklist::RemoveIf(Pred&& pred, size_t limit, bool from_tail, int fill) 
     node.count = kept_count;
     node.lp_bytes = kept_bytes;
   }
-  if (removed == 0) return 0;
-  // Drop the emptied nodes, then merge neighbours that fit together.
-  for (size_t n = nodes_.size(); n-- > 0;) {
-    if (nodes_[n].count == 0) nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-  for (size_t n = nodes_.size(); n-- > 1;) TryMerge(n, fill);
+  if (removed > 0) Compact(fill);
   return removed;
 }
 

@@ -166,5 +166,27 @@ TEST(QuicklistTest, NodesStayWithinTheLimit) {
   EXPECT_EQ(ql.At(1999), "element-999");
 }
 
+TEST(QuicklistTest, EraseOfManyNodesAndRemoveIfCompact) {
+  Quicklist ql;
+  std::deque<std::string> model;
+  for (int i = 0; i < 3000; ++i) {
+    ql.PushBack(std::to_string(i % 7), 3);
+    model.push_back(std::to_string(i % 7));
+  }
+  ql.Erase(5, 2500, 3);  // a part of a node, many whole nodes, a part of a node
+  model.erase(model.begin() + 5, model.begin() + 2505);
+  ExpectSame(ql, model);
+  ql.Erase(0, 100000, 3);
+  EXPECT_TRUE(ql.empty());
+  EXPECT_EQ(ql.node_count(), 0u);
+  for (int i = 0; i < 3000; ++i) ql.PushBack(std::to_string(i % 7), 3);
+  // Removing every "0".."5" leaves only "6"s, merged back into full nodes.
+  size_t removed = ql.RemoveIf([](std::string_view v) { return v != "6"; }, 0, false, 3);
+  EXPECT_EQ(removed, 3000u - 428u);
+  EXPECT_EQ(ql.size(), 428u);
+  EXPECT_EQ(ql.node_count(), 143u);  // ceil(428 / 3)
+  EXPECT_TRUE(ql.Verify());
+}
+
 }  // namespace
 }  // namespace shoal::ds
