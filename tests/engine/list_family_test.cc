@@ -791,6 +791,26 @@ TEST_P(ListFamilyTest, BlockedMoveThatLosesTheRaceKeepsItsDeadline) {
   EXPECT_THAT(Run({"exists", dst}), IntArg(0));
 }
 
+TEST_P(ListFamilyTest, ClosingBeforeItsReRunPassesTheElementOn) {
+  if (shards() == 1) GTEST_SKIP() << "one shard: the serve moves the element itself";
+  auto [src, dst] = KeysOnTwoShards();
+  auto closing = std::shared_ptr<Session>(engine_->NewSession().release());
+  sessions_.push_back(closing);
+  auto moving = std::async(std::launch::async, [closing, src = src, dst = dst] {
+    return closing->Execute({"blmove", src, dst, "left", "right", "0"});
+  });
+  AwaitWaiters(1);
+  auto popping = Start({"blpop", src, "0"});
+  AwaitWaiters(2);
+  closing->RequestClose();  // the client goes away: its re-run will not run
+  Run({"rpush", src, "x"});
+  ASSERT_EQ(moving.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_EQ(moving.get().type, Type::kNull);  // no reply: the connection is closing
+  ASSERT_TRUE(Ready(popping));  // the key was marked ready again for the next waiter
+  EXPECT_THAT(popping.get(), ArrArg(ElementsAre(BulkArg(src), BulkArg("x"))));
+  EXPECT_THAT(Run({"exists", dst}), IntArg(0));
+}
+
 TEST_P(ListFamilyTest, AMoveWakesClientsBlockedOnItsDestination) {
   auto [src, dst] = KeysOnTwoShards();
   auto moving = Start({"blmove", src, dst, "right", "left", "0"});
