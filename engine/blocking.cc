@@ -81,10 +81,15 @@ void BlockingRegistry::ServeReady(Shard& shard) {
           w->finished.store(false, std::memory_order_release);
           break;  // nothing (more) to serve from this key now
         }
+        w->rerun = ctx.rerun_requested();
+        const bool rerun = w->rerun;
         queue.pop_front();
         Session* session = w->session;
         shard.engine().shard(w->home).executor().Post(
             [session, w = std::move(w)] { session->ResumeBlocked(w.get()); });
+        // A re-run goes first (oldest waiter first): the others wait until it has run,
+        // when its session marks the key ready again (Session::FinishRerun).
+        if (rerun) break;
       }
       if (queue.empty()) waiters_.erase(it);
     }

@@ -34,7 +34,9 @@ class Shard;
 
 // Tries to serve the blocked command from `key` (on the key's shard): writes the whole
 // reply through ctx.reply and returns true, or returns false (nothing there, or the key now
-// holds another type) and writes nothing.
+// holds another type) and writes nothing. A serve that cannot finish on this shard alone
+// (BLMOVE to a key of another shard) calls ctx.RequestRerun() and returns true without a
+// reply: the waiter is finished and its session runs the command again (see Waiter::rerun).
 using ServeFn = bool (*)(CommandContext& ctx, std::string_view key);
 
 struct Waiter {
@@ -48,6 +50,13 @@ struct Waiter {
   int64_t deadline_ms = 0;        // 0: no timeout
   std::atomic<bool> finished{false};
   std::string reply;              // written by whoever finished it
+  // Set with an empty reply when the serve asked for a re-run (ServeFn): the session runs
+  // the command again from the start, through the normal routing (a multi-shard
+  // transaction for BLMOVE across shards), with this waiter's deadline; if it finds nothing
+  // by then, it blocks again. The key's later waiters are not served until the re-run has
+  // run (the session then marks the key ready again), so the oldest waiter still goes
+  // first and one element wakes one re-run, not all of them.
+  bool rerun = false;
   const void* spec = nullptr;     // the CommandSpec, for the re-run's CommandContext
 
   // Claims the waiter; false when someone else already finished it.

@@ -25,7 +25,7 @@ void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t de
   w->args.assign(args.begin(), args.end());
   w->keys.assign(keys.begin(), keys.end());
   w->serve = serve;
-  w->deadline_ms = deadline_ms;
+  w->deadline_ms = session.rerun_deadline_ms() >= 0 ? session.rerun_deadline_ms() : deadline_ms;
   w->spec = &spec;
   // Every key's shard is ours now (our own, or parked for this command).
   for (std::string_view key : keys) engine().shard(engine().ShardOf(key)).blocking().Add(w->db, key, w);

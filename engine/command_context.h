@@ -50,10 +50,17 @@ class CommandContext {
   // For blocking commands that found nothing: parks the session on `keys` until a write
   // lets `serve` answer from one of them, or until deadline_ms (0: forever), when the reply
   // is a null array. Call it last; write no reply. See blocking.h.
+  // When the session re-runs a command after its serve asked for it (Waiter::rerun), the
+  // deadline of the first wait is kept: Block ignores deadline_ms then.
   void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve);
+  // From a ServeFn only: finish the waiter without a reply and have the session run the
+  // command again (blocking.h).
+  void RequestRerun() { rerun_ = true; }
+  bool rerun_requested() const { return rerun_; }
 
  private:
   bool failed_ = false;
+  bool rerun_ = false;
 };
 
 }  // namespace shoal::engine

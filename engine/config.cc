@@ -47,7 +47,9 @@ Config::Config() {
   add("hash-max-listpack-value", K::kInt, "64", true, 0);
   add("zset-max-listpack-entries", K::kInt, "128", true, 0);
   add("zset-max-listpack-value", K::kInt, "64", true, 0);
-  add("list-max-listpack-size", K::kInt, "-2", true, -5);
+  add("list-max-listpack-size", K::kInt, "-2", true, INT32_MIN, INT32_MAX);
+  AddAlias("list-max-ziplist-size", "list-max-listpack-size");
+  add("list-compress-depth", K::kInt, "0", true, 0, INT32_MAX);  // stored; lists are not compressed
   add("set-max-intset-entries", K::kInt, "512", true, 0);
   add("set-max-listpack-entries", K::kInt, "128", true, 0);
   add("set-max-listpack-value", K::kInt, "64", true, 0);
@@ -61,6 +63,15 @@ Config::Config() {
 void Config::Add(Param p) {
   std::string name = p.name;
   params_[name] = std::move(p);
+}
+
+void Config::AddAlias(std::string alias, std::string name) {
+  aliases_[std::move(alias)] = std::move(name);
+}
+
+std::string Config::Canonical(std::string lower_name) const {
+  auto it = aliases_.find(lower_name);
+  return it == aliases_.end() ? lower_name : it->second;
 }
 
 std::optional<int64_t> Config::ParseMemory(std::string_view text) {
@@ -127,7 +138,7 @@ std::string Config::Validate(const Param& p, std::string_view value, std::string
 }
 
 std::string Config::Set(std::string_view name, std::string_view value, bool startup) {
-  std::string key = ToLower(name);
+  std::string key = Canonical(ToLower(name));
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = params_.find(key);
@@ -155,7 +166,7 @@ std::string Config::Set(std::string_view name, std::string_view value, bool star
 
 std::optional<std::string> Config::Get(std::string_view name) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = params_.find(ToLower(name));
+  auto it = params_.find(Canonical(ToLower(name)));
   if (it == params_.end()) return std::nullopt;
   return it->second.value;
 }
@@ -164,7 +175,7 @@ bool Config::Has(std::string_view name) const { return Get(name).has_value(); }
 
 bool Config::IsMutable(std::string_view name) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = params_.find(ToLower(name));
+  auto it = params_.find(Canonical(ToLower(name)));
   return it != params_.end() && it->second.mutable_at_runtime;
 }
 
@@ -173,6 +184,9 @@ std::vector<std::pair<std::string, std::string>> Config::Match(std::string_view 
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [name, p] : params_) {
     if (GlobMatch(pattern, name, /*nocase=*/true)) out.emplace_back(name, p.value);
+  }
+  for (const auto& [alias, name] : aliases_) {
+    if (GlobMatch(pattern, alias, /*nocase=*/true)) out.emplace_back(alias, params_.at(name).value);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -207,6 +221,12 @@ SetLimits Config::GetSetLimits() const {
 }
 
 void Config::RefreshCached(const std::string& name, const std::string& value) {
+  if (name == "list-max-listpack-size") {
+    int64_t v = -2;
+    SimpleAtoi(value, &v);
+    list_fill_.store(static_cast<int>(v), std::memory_order_relaxed);
+    return;
+  }
   static const char* const kSetNames[] = {"set-max-intset-entries", "set-max-listpack-entries",
                                           "set-max-listpack-value"};
   for (size_t i = 0; i < 3; ++i) {

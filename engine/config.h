@@ -55,6 +55,9 @@ class Config {
   // set-max-intset-entries, set-max-listpack-entries, set-max-listpack-value. Lock-free,
   // as GetListpackLimits.
   SetLimits GetSetLimits() const;
+  // list-max-listpack-size (Redis's quicklist fill: negative for a byte limit per node,
+  // positive for an entry count). Lock-free, read by every list write.
+  int GetListFill() const { return list_fill_.load(std::memory_order_relaxed); }
 
   // Called after a successful Set (from any thread) with the name that changed.
   void OnChange(std::function<void(const std::string&)> fn);
@@ -64,6 +67,11 @@ class Config {
 
  private:
   void Add(Param p);
+  // Another name for a parameter (Redis's aliases: list-max-ziplist-size, ...). GET and SET
+  // accept it; CONFIG GET with a pattern lists it beside the parameter, as Redis does.
+  void AddAlias(std::string alias, std::string name);
+  // The parameter's own name for `lower_name` (lower case), itself when not an alias.
+  std::string Canonical(std::string lower_name) const;
   std::string Validate(const Param& p, std::string_view value, std::string* canonical) const;
 
   void RefreshCached(const std::string& name, const std::string& value);
@@ -72,6 +80,8 @@ class Config {
   std::atomic<size_t> listpack_[4] = {128, 64, 128, 64};
   // Atomic copies of the set settings: intset entries, listpack entries, listpack value.
   std::atomic<size_t> set_limits_[3] = {512, 128, 64};
+  std::atomic<int> list_fill_{-2};
+  absl::flat_hash_map<std::string, std::string> aliases_;  // alias -> name; set in the constructor
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Param> params_;
   std::vector<std::function<void(const std::string&)>> listeners_;

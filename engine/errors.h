@@ -121,6 +121,14 @@ inline std::string AtLeastOneInputKey(std::string_view command) {
       "' command");
 }
 
+// Lists (list_family.cc).
+inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kLPosRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or "
+    "use negative to start from the end of the list";
+inline constexpr std::string_view kLPosCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kLPosMaxLenNegative = "ERR MAXLEN can't be negative";
+
 // Connection and server commands (connection_family.cc, server_family.cc).
 inline constexpr std::string_view kProtoVersionNotInteger =
     "ERR Protocol version is not an integer or out of range";

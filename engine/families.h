@@ -55,6 +55,16 @@ SHOAL_HANDLER(CmdSPop); SHOAL_HANDLER(CmdSRandMember); SHOAL_HANDLER(CmdSMove);
 SHOAL_HANDLER(CmdSInter); SHOAL_HANDLER(CmdSInterCard); SHOAL_HANDLER(CmdSUnion);
 SHOAL_HANDLER(CmdSDiff); SHOAL_HANDLER(CmdSInterStore); SHOAL_HANDLER(CmdSUnionStore);
 SHOAL_HANDLER(CmdSDiffStore); SHOAL_HANDLER(CmdSScan);
+// list_family.cc
+SHOAL_HANDLER(CmdLPush); SHOAL_HANDLER(CmdRPush); SHOAL_HANDLER(CmdLPushX); SHOAL_HANDLER(CmdRPushX);
+SHOAL_HANDLER(CmdLPop); SHOAL_HANDLER(CmdRPop); SHOAL_HANDLER(CmdLLen); SHOAL_HANDLER(CmdLRange);
+SHOAL_HANDLER(CmdLIndex); SHOAL_HANDLER(CmdLSet); SHOAL_HANDLER(CmdLInsert); SHOAL_HANDLER(CmdLRem);
+SHOAL_HANDLER(CmdLTrim); SHOAL_HANDLER(CmdLPos); SHOAL_HANDLER(CmdLMove); SHOAL_HANDLER(CmdRPopLPush);
+SHOAL_HANDLER(CmdLMPop); SHOAL_HANDLER(CmdBLPop); SHOAL_HANDLER(CmdBRPop); SHOAL_HANDLER(CmdBLMPop);
+SHOAL_HANDLER(CmdBLMove); SHOAL_HANDLER(CmdBRPopLPush);
+// Key specs of LMPOP numkeys key... and BLMPOP timeout numkeys key...
+void LMPopKeys(ArgList args, KeyList* keys);
+void BLMPopKeys(ArgList args, KeyList* keys);
 
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);

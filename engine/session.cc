@@ -188,10 +188,23 @@ void Session::Continue() {
     }
     return;
   }
+  if (rerun_) FinishRerun();  // closing before the re-run ran
   Finish();
 }
 
 // --- Blocking ------------------------------------------------------------------------------
+
+void Session::FinishRerun() {
+  std::shared_ptr<Waiter> w = std::move(rerun_);
+  for (const std::string& key : w->keys) {
+    unsigned s = engine_->ShardOf(key);
+    engine_->shard(s).executor().Post([engine = engine_, s, db = w->db, key] {
+      Shard& shard = engine->shard(s);
+      shard.blocking().OnWrite(db, key);
+      shard.ServeBlocked();
+    });
+  }
+}
 
 void Session::WaitBlocked() {
   // The waiter may already be served (its resume task is then queued behind us).
@@ -203,7 +216,14 @@ void Session::WaitBlocked() {
 void Session::ResumeBlocked(Waiter* w) {
   if (blocked_.get() != w) return;  // not (or no longer) the waiter this session waits on
   std::shared_ptr<Waiter> done = std::move(blocked_);
-  if (reply_mode_ == ReplyMode::kOn) out_->append(done->reply);
+  if (done->rerun) {
+    // The serve could not finish here (BLMOVE to another shard's key): run the command
+    // again, keeping the first wait's deadline. next_ is just past it.
+    rerun_ = done;
+    --next_;
+  } else if (reply_mode_ == ReplyMode::kOn) {
+    out_->append(done->reply);
+  }
   // A timeout or cancel leaves the waiter in its keys' queues: have them dropped.
   for (const std::string& key : done->keys) {
     unsigned s = engine_->ShardOf(key);
@@ -290,6 +310,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   spec.handler(ctx);
+  if (rerun_) FinishRerun();
   if (reply_mode_ != ReplyMode::kOn && !nested && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
     if (reply_mode_ == ReplyMode::kSkip) reply_mode_ = ReplyMode::kOn;

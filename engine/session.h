@@ -67,6 +67,9 @@ class Session {
   void ResumeBlocked(Waiter* w);
   // Home thread: the client went away while blocked: stop waiting, close after the round.
   void CancelBlock();
+  // While a command runs again after its serve asked for it (Waiter::rerun): the deadline
+  // (0: none) of its first wait, which a new wait keeps; -1 otherwise.
+  int64_t rerun_deadline_ms() const { return rerun_ ? rerun_->deadline_ms : -1; }
 
   // --- MULTI / EXEC / WATCH -----------------------------------------------------------
   // Between MULTI and EXEC, Run queues every command but those flagged kTxControl (MULTI,
@@ -177,6 +180,9 @@ class Session {
   Route ExecRoute() const;
   void RunBatchOn(unsigned shard);
   void WaitBlocked();  // home thread: the command just run blocked; arm its timeout
+  // The re-run of rerun_ has run (or will not: the client is closing): marks its keys ready
+  // again, so the waiters the serve left behind it get their turn.
+  void FinishRerun();
   void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
@@ -228,6 +234,8 @@ class Session {
   absl::AnyInvocable<void()> done_;
   std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
   std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
+  // The finished waiter whose command is to run again (Waiter::rerun), until it has.
+  std::shared_ptr<Waiter> rerun_;
 };
 
 }  // namespace shoal::engine
