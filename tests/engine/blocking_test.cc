@@ -241,6 +241,9 @@ TEST_P(BlockingTest, BZMPop) {
                                  ArrArg(ElementsAre(ArrArg(ElementsAre(BulkArg("c"), BulkArg("3"))),
                                                     ArrArg(ElementsAre(BulkArg("b"), BulkArg("2"))))))));
   EXPECT_THAT(Run({"bzmpop", "0", "1", "z"}), ErrArg("ERR wrong number of arguments"));
+  // The timeout is no key (it would route the command to the timeout's shard).
+  EXPECT_THAT(Run({"command", "getkeys", "bzmpop", "0", "2", "a", "b", "MIN"}),
+              ArrArg(ElementsAre(BulkArg("a"), BulkArg("b"))));
   EXPECT_THAT(Run({"bzmpop", "0", "1", "z", "middle"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"bzmpop", "0", "0", "z", "min"}), ErrArg("ERR numkeys"));
   EXPECT_THAT(Run({"bzmpop", "x", "1", "z", "min"}), ErrArg("ERR timeout is not a float"));
