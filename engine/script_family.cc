@@ -12,6 +12,10 @@
 // A script runs as the calling client: SELECT inside it changes the database for the rest
 // of the script only; blocking commands answer as on timeout; blocked clients are served
 // after the script, never between its calls.
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,7 +87,26 @@ class ScriptHost : public lua::Host {
     return running_.kill.load(std::memory_order_acquire);
   }
 
-  void Log(int level, std::string_view message) override {}
+  // redis.log: to the server's log (stderr) as Redis writes it, if `level` (0 debug ..
+  // 3 warning) reaches the loglevel setting.
+  void Log(int level, std::string_view message) override {
+    static constexpr std::string_view kLevels[] = {"debug", "verbose", "notice", "warning"};
+    std::string configured = ctx_.engine().config().GetString("loglevel");
+    int threshold = 4;  // "nothing"
+    for (int i = 0; i < 4; ++i) {
+      if (configured == kLevels[i]) threshold = i;
+    }
+    if (level < threshold) return;
+    const int64_t now = ctx_.engine().clock().NowMs();
+    const time_t secs = static_cast<time_t>(now / 1000);
+    struct tm tm;
+    localtime_r(&secs, &tm);
+    char stamp[64];
+    strftime(stamp, sizeof(stamp), "%d %b %Y %H:%M:%S", &tm);
+    std::fprintf(stderr, "%d:M %s.%03d %c %.*s\n", static_cast<int>(getpid()), stamp,
+                 static_cast<int>(now % 1000), ".-*#"[level], static_cast<int>(message.size()),
+                 message.data());
+  }
 
   // Every client is the default user, who may run every command there is.
   AclCheck CheckAcl(absl::Span<const std::string_view> args) override {

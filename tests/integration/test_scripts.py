@@ -97,6 +97,13 @@ class Scripts(harness.ServerTestCase):
         info = self.r.info("stats")
         self.assertGreaterEqual(info["script_escalations"], 99)
 
+    def test_redis_log_writes_to_the_server_log(self):
+        self.r.eval("redis.log(redis.LOG_WARNING, 'hello', 'from lua')", 0)
+        self.r.eval("redis.log(redis.LOG_DEBUG, 'not at notice level')", 0)
+        log = self.server.read_log()
+        self.assertRegex(log, r"\d+:M \d\d \w{3} \d{4} [\d:.]+ # hello from lua")
+        self.assertNotIn("not at notice level", log)
+
     def test_errors_as_redis_formats_them(self):
         with self.assertRaises(redis.exceptions.ResponseError) as cm:
             self.r.eval("return redis.call('nosuchcommand')", 0)
