@@ -127,4 +127,34 @@ bool IsOption(std::string_view arg, std::string_view option) {
   return EqualsIgnoreCase(arg, option);
 }
 
+std::string_view ParseMPopArgs(const std::string_view* args, size_t argc, size_t numkeys_idx,
+                               std::string_view first_end, std::string_view second_end,
+                               MPopArgs* a) {
+  int64_t numkeys;
+  if (!ParseInt64(args[numkeys_idx], &numkeys) || numkeys < 1) return errors::kZNumKeysNotPositive;
+  if (static_cast<uint64_t>(numkeys) >= argc - numkeys_idx - 1) return errors::kSyntax;
+  a->first_key = numkeys_idx + 1;
+  a->key_count = static_cast<size_t>(numkeys);
+  const size_t where_idx = a->first_key + a->key_count;
+  if (IsOption(args[where_idx], first_end)) {
+    a->second_end = false;
+  } else if (IsOption(args[where_idx], second_end)) {
+    a->second_end = true;
+  } else {
+    return errors::kSyntax;
+  }
+  bool counted = false;
+  for (size_t j = where_idx + 1; j < argc; ++j) {
+    if (!counted && IsOption(args[j], "count") && j + 1 < argc) {
+      int64_t count;
+      if (!ParseInt64(args[++j], &count) || count < 1) return errors::kZCountNotPositive;
+      a->count = static_cast<size_t>(count);
+      counted = true;
+    } else {
+      return errors::kSyntax;
+    }
+  }
+  return "";
+}
+
 }  // namespace shoal::engine

@@ -32,6 +32,19 @@ std::string FormatLongDouble(long double value);
 // "" or the error text to reply.
 std::string_view ParseBlockTimeout(std::string_view text, int64_t now_ms, int64_t* deadline_ms);
 
+// The arguments of ZMPOP, LMPOP and their blocking forms from numkeys (args[numkeys_idx])
+// on: numkeys keys, then one of two ends (MIN|MAX, LEFT|RIGHT), then [COUNT n], checked as
+// Redis's zmpopGenericCommand / lmpopGenericCommand check them.
+struct MPopArgs {
+  size_t first_key = 0, key_count = 0;
+  bool second_end = false;  // MAX, RIGHT
+  size_t count = 1;
+};
+// Returns "" or the error to reply.
+std::string_view ParseMPopArgs(const std::string_view* args, size_t argc, size_t numkeys_idx,
+                               std::string_view first_end, std::string_view second_end,
+                               MPopArgs* a);
+
 // Case-insensitive equality with an ASCII option name such as "nx".
 bool IsOption(std::string_view arg, std::string_view option);
 

@@ -10,6 +10,7 @@
 #include "engine/command_table.h"
 #include "engine/db.h"
 #include "engine/engine.h"
+#include "engine/errors.h"
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
 
@@ -62,5 +63,19 @@ class CommandContext {
   bool failed_ = false;
   bool rerun_ = false;
 };
+
+// Redis's lookupKeyRead for a typed value: the object at `key`, or null when the key is
+// missing (counted in keyspace hits / misses). False after replying WRONGTYPE when the key
+// holds another type.
+template <typename T>
+bool FindObject(CommandContext& ctx, std::string_view key, ObjType type, T** out) {
+  KeyNode* node = ctx.db(key).FindRead(key);
+  if (node != nullptr && Db::TypeOf(node) != type) {
+    ctx.Error(errors::kWrongType);
+    return false;
+  }
+  *out = node != nullptr ? static_cast<T*>(Db::ObjectOf(node)) : nullptr;
+  return true;
+}
 
 }  // namespace shoal::engine

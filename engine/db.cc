@@ -42,6 +42,12 @@ KeyNode* Db::Find(std::string_view key) {
   return nullptr;
 }
 
+KeyNode* Db::FindRead(std::string_view key) {
+  KeyNode* node = Find(key);
+  (node ? shard_->stats().keyspace_hits : shard_->stats().keyspace_misses).Add();
+  return node;
+}
+
 KeyNode* Db::FindOfType(std::string_view key, ObjType type, bool* wrong_type) {
   KeyNode* node = Find(key);
   *wrong_type = node != nullptr && TypeOf(node) != type;

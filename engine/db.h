@@ -49,6 +49,8 @@ class Db {
   // --- Reads --------------------------------------------------------------------------
   // The live node of `key`, or null. Drops the key if it has expired.
   KeyNode* Find(std::string_view key);
+  // Redis's lookupKeyRead: Find, counted in INFO keyspace_hits / keyspace_misses.
+  KeyNode* FindRead(std::string_view key);
   // Like Find, but null with *wrong_type = true when the key holds another type.
   KeyNode* FindOfType(std::string_view key, ObjType type, bool* wrong_type);
   bool IsExpired(const KeyNode* node) const;

@@ -46,12 +46,6 @@ constexpr size_t kEmbstrMaxLen = 44;
 // KeyTable cursors live in a 40-bit space (ds/key_table.h).
 constexpr uint64_t kTableCursorMask = (uint64_t{1} << 40) - 1;
 
-// Redis's lookupKeyRead: the live node, counted in INFO keyspace_hits / keyspace_misses.
-KeyNode* LookupRead(Db& db, std::string_view key) {
-  KeyNode* node = db.Find(key);
-  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
-  return node;
-}
 
 // Redis's getIntFromObjectOrReply: false after replying an error.
 bool ParseInt32(CommandContext& ctx, std::string_view text, int* value) {
@@ -152,7 +146,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
 // time left (or, `absolute`, the expiry time), in ms or in seconds rounded to nearest.
 void ReplyTtl(CommandContext& ctx, bool ms, bool absolute) {
   Db& db = ctx.db(ctx.arg(1));
-  KeyNode* node = LookupRead(db, ctx.arg(1));
+  KeyNode* node = db.FindRead(ctx.arg(1));
   if (node == nullptr) return ctx.reply.Integer(-2);
   if (!node->has_expiry()) return ctx.reply.Integer(-1);
   int64_t t = absolute ? node->expire_at() : std::max<int64_t>(0, node->expire_at() - db.now_ms());
@@ -196,7 +190,7 @@ bool ParseFlushMode(CommandContext& ctx) {
 // The key of OBJECT <sub> key and MEMORY USAGE key (args[2]); replies nil and returns null
 // when it is missing, as Redis's objectCommandLookupOrReply.
 KeyNode* IntrospectedNode(CommandContext& ctx) {
-  KeyNode* node = LookupRead(ctx.db(ctx.arg(2)), ctx.arg(2));
+  KeyNode* node = ctx.db(ctx.arg(2)).FindRead(ctx.arg(2));
   if (node == nullptr) ctx.reply.Null();
   return node;
 }
@@ -232,7 +226,7 @@ void CmdDel(CommandContext& ctx) {
 void CmdExists(CommandContext& ctx) {
   int64_t found = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    found += LookupRead(ctx.db(ctx.arg(i)), ctx.arg(i)) != nullptr;
+    found += ctx.db(ctx.arg(i)).FindRead(ctx.arg(i)) != nullptr;
   }
   ctx.reply.Integer(found);
 }
@@ -241,7 +235,7 @@ void CmdExists(CommandContext& ctx) {
 void CmdTouch(CommandContext& ctx) { CmdExists(ctx); }
 
 void CmdType(CommandContext& ctx) {
-  KeyNode* node = LookupRead(ctx.db(ctx.arg(1)), ctx.arg(1));
+  KeyNode* node = ctx.db(ctx.arg(1)).FindRead(ctx.arg(1));
   ctx.reply.SimpleString(node ? TypeName(Db::TypeOf(node)) : "none");
 }
 
@@ -285,7 +279,7 @@ void CmdCopy(CommandContext& ctx) {
   if (db_index == ctx.session.db() && from == to) return ctx.Error(errors::kSameObject);
 
   Db& src = ctx.db(from);
-  KeyNode* node = LookupRead(src, from);
+  KeyNode* node = src.FindRead(from);
   if (node == nullptr) return ctx.reply.Integer(0);
   Db& dst = ctx.engine().shard(ctx.engine().ShardOf(to)).db(db_index);
   if (KeyNode* old = dst.Find(to)) {

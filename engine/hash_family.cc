@@ -41,16 +41,8 @@ HashObject* HashOf(KeyNode* node) { return static_cast<HashObject*>(Db::ObjectOf
 
 // The hash at `key` for a read, or null when missing (counted in keyspace hits/misses).
 // False after replying WRONGTYPE.
-bool FindHash(CommandContext& ctx, Db& db, std::string_view key, HashObject** hash) {
-  bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kHash, &wrong_type);
-  if (wrong_type) {
-    ctx.Error(errors::kWrongType);
-    return false;
-  }
-  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
-  *hash = node ? HashOf(node) : nullptr;
-  return true;
+bool FindHash(CommandContext& ctx, std::string_view key, HashObject** hash) {
+  return FindObject(ctx, key, ObjType::kHash, hash);
 }
 
 // The hash at `key` for a write, or null when missing (no create). False after replying
@@ -99,7 +91,7 @@ enum class Parts { kFields, kValues, kBoth };
 
 void ReplyAll(CommandContext& ctx, Parts parts) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   const size_t n = hash ? hash->size() : 0;
   if (parts == Parts::kBoth) {
     ctx.reply.Map(n);
@@ -123,7 +115,7 @@ absl::BitGen& Random() {
 // min(count, size) distinct fields. O(size) to gather the fields, then O(count).
 void ReplyRandomFields(CommandContext& ctx, int64_t l, bool with_values) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   if (hash == nullptr || l == 0) return ctx.reply.Array(0);
   std::vector<HashObject::Entry> all;
   all.reserve(hash->size());
@@ -173,7 +165,7 @@ void CmdHSetNx(CommandContext& ctx) {
 
 void CmdHGet(CommandContext& ctx) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   const std::string* value = hash ? hash->Find(ctx.arg(2)) : nullptr;
   value ? ctx.reply.Bulk(*value) : ctx.reply.Null();
 }
@@ -181,7 +173,7 @@ void CmdHGet(CommandContext& ctx) {
 // HMGET key field [field ...]: nil for each missing field (all of them on a missing key).
 void CmdHMGet(CommandContext& ctx) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   ctx.reply.Array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     const std::string* value = hash ? hash->Find(ctx.arg(i)) : nullptr;
@@ -214,20 +206,20 @@ void CmdHDel(CommandContext& ctx) {
 
 void CmdHLen(CommandContext& ctx) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   ctx.reply.Integer(hash ? static_cast<int64_t>(hash->size()) : 0);
 }
 
 void CmdHExists(CommandContext& ctx) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   ctx.reply.Integer(hash && hash->Find(ctx.arg(2)) != nullptr);
 }
 
 // HSTRLEN key field: the value's length, 0 when the field or key is missing.
 void CmdHStrLen(CommandContext& ctx) {
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   const std::string* value = hash ? hash->Find(ctx.arg(2)) : nullptr;
   ctx.reply.Integer(value ? static_cast<int64_t>(value->size()) : 0);
 }
@@ -290,7 +282,7 @@ void CmdHRandField(CommandContext& ctx) {
     return ReplyRandomFields(ctx, l, with_values);
   }
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   if (hash == nullptr) return ctx.reply.Null();
   // Walks to a uniformly chosen position: O(size) for a hashtable, which has no index.
   size_t pick = absl::Uniform<size_t>(Random(), 0, hash->size());
@@ -309,7 +301,7 @@ void CmdHScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseScanCursor(ctx.arg(2), &cursor)) return ctx.Error(errors::kInvalidCursor);
   HashObject* hash;
-  if (!FindHash(ctx, ctx.db(ctx.arg(1)), ctx.arg(1), &hash)) return;
+  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
   if (hash == nullptr) {
     ctx.reply.Array(2);
     ctx.reply.Bulk("0");

@@ -52,16 +52,7 @@ ListObject* ListOf(KeyNode* node) { return static_cast<ListObject*>(Db::ObjectOf
 // The list at `key` for a read, or null when missing (counted in keyspace hits/misses).
 // False after replying WRONGTYPE.
 bool FindList(CommandContext& ctx, std::string_view key, ListObject** list) {
-  Db& db = ctx.db(key);
-  bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kList, &wrong_type);
-  if (wrong_type) {
-    ctx.Error(errors::kWrongType);
-    return false;
-  }
-  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
-  *list = node ? ListOf(node) : nullptr;
-  return true;
+  return FindObject(ctx, key, ObjType::kList, list);
 }
 
 // The list at `key` for a write, or null when missing (no create). False after replying
@@ -278,40 +269,9 @@ bool ServeMove(CommandContext& ctx, std::string_view key) {
 
 // --- Multi-key pops ------------------------------------------------------------------------
 
-// [B]LMPOP's arguments from numkeys on, as Redis's lmpopGenericCommand parses them.
-struct MPopArgs {
-  size_t first_key = 0, key_count = 0;
-  bool head = true;
-  size_t count = 1;
-};
-
-// "" or the error to reply.
+// [B]LMPOP's arguments from numkeys on (args.h).
 std::string_view ParseMPop(ArgList args, size_t numkeys_idx, MPopArgs* a) {
-  int64_t numkeys;
-  if (!ParseInt64(args[numkeys_idx], &numkeys) || numkeys < 1) return errors::kZNumKeysNotPositive;
-  if (static_cast<uint64_t>(numkeys) >= args.size() - numkeys_idx - 1) return errors::kSyntax;
-  a->first_key = numkeys_idx + 1;
-  a->key_count = static_cast<size_t>(numkeys);
-  const size_t where_idx = a->first_key + a->key_count;
-  if (IsOption(args[where_idx], "left")) {
-    a->head = true;
-  } else if (IsOption(args[where_idx], "right")) {
-    a->head = false;
-  } else {
-    return errors::kSyntax;
-  }
-  bool counted = false;
-  for (size_t j = where_idx + 1; j < args.size(); ++j) {
-    if (!counted && IsOption(args[j], "count") && j + 1 < args.size()) {
-      int64_t count;
-      if (!ParseInt64(args[++j], &count) || count < 1) return errors::kZCountNotPositive;
-      a->count = static_cast<size_t>(count);
-      counted = true;
-    } else {
-      return errors::kSyntax;
-    }
-  }
-  return "";
+  return ParseMPopArgs(args.data(), args.size(), numkeys_idx, "left", "right", a);
 }
 
 // Pops from `key` for BLPOP / BRPOP (count 0: replies [key, element]) or [B]LMPOP (replies
@@ -345,7 +305,7 @@ bool ServeBlockingPop(CommandContext& ctx, std::string_view key) {
 
 bool ServeBlockingMPop(CommandContext& ctx, std::string_view key) {
   MPopArgs a;
-  return ParseMPop(ctx.args, 2, &a).empty() && TryPop(ctx, key, a.head, a.count, false);
+  return ParseMPop(ctx.args, 2, &a).empty() && TryPop(ctx, key, !a.second_end, a.count, false);
 }
 
 // BLPOP / BRPOP key [key ...] timeout: the first non-empty key in order, else block.
@@ -583,7 +543,7 @@ void CmdLMPop(CommandContext& ctx) {
   std::string_view error = ParseMPop(ctx.args, 1, &a);
   if (!error.empty()) return ctx.Error(error);
   for (size_t i = 0; i < a.key_count; ++i) {
-    if (TryPop(ctx, ctx.arg(a.first_key + i), a.head, a.count, true)) return;
+    if (TryPop(ctx, ctx.arg(a.first_key + i), !a.second_end, a.count, true)) return;
   }
   ctx.reply.NullArray();
 }
@@ -603,7 +563,7 @@ void CmdBLMPop(CommandContext& ctx) {
   std::vector<std::string_view> keys(ctx.args.begin() + a.first_key,
                                      ctx.args.begin() + a.first_key + a.key_count);
   for (std::string_view key : keys) {
-    if (TryPop(ctx, key, a.head, a.count, true)) return;
+    if (TryPop(ctx, key, !a.second_end, a.count, true)) return;
   }
   ctx.Block(keys, deadline, ServeBlockingMPop);
 }

@@ -61,16 +61,7 @@ absl::BitGen& Random() {
 // The set at `key` for a read, or null when missing (counted in keyspace hits/misses).
 // False after replying WRONGTYPE.
 bool FindSet(CommandContext& ctx, std::string_view key, SetObject** set) {
-  Db& db = ctx.db(key);
-  bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kSet, &wrong_type);
-  if (wrong_type) {
-    ctx.Error(errors::kWrongType);
-    return false;
-  }
-  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
-  *set = node ? SetOf(node) : nullptr;
-  return true;
+  return FindObject(ctx, key, ObjType::kSet, set);
 }
 
 // The node of the set at `key` for a write, or null when missing (no create). False after

@@ -62,16 +62,7 @@ ZSetObject* ZSetOf(KeyNode* node) { return static_cast<ZSetObject*>(Db::ObjectOf
 // The set at `key` for a read, or null when missing (counted in keyspace hits/misses).
 // False after replying WRONGTYPE.
 bool FindZSet(CommandContext& ctx, std::string_view key, ZSetObject** zset) {
-  Db& db = ctx.db(key);
-  bool wrong_type;
-  KeyNode* node = db.FindOfType(key, ObjType::kZSet, &wrong_type);
-  if (wrong_type) {
-    ctx.Error(errors::kWrongType);
-    return false;
-  }
-  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
-  *zset = node ? ZSetOf(node) : nullptr;
-  return true;
+  return FindObject(ctx, key, ObjType::kZSet, zset);
 }
 
 // The set at `key` for a write, or null when missing (no create). False after replying
@@ -491,9 +482,7 @@ struct OpSource {
 // The sorted set or set at `key` (counted in keyspace hits/misses). False after replying
 // WRONGTYPE for any other type.
 bool FindOpSource(CommandContext& ctx, std::string_view key, OpSource* src) {
-  Db& db = ctx.db(key);
-  KeyNode* node = db.Find(key);
-  (node ? db.shard().stats().keyspace_hits : db.shard().stats().keyspace_misses).Add();
+  KeyNode* node = ctx.db(key).FindRead(key);
   if (node == nullptr) return true;
   if (Db::TypeOf(node) == ObjType::kZSet) {
     src->zset = ZSetOf(node);
@@ -806,40 +795,9 @@ void CmdZPopMin(CommandContext& ctx) { PopMinMax(ctx, false); }
 void CmdZPopMax(CommandContext& ctx) { PopMinMax(ctx, true); }
 
 namespace {
-// [B]ZMPOP's arguments from numkeys on, as Redis's zmpopGenericCommand parses them.
-struct MPopArgs {
-  size_t first_key = 0, key_count = 0;
-  bool max = false;
-  size_t count = 1;
-};
-
-// "" or the error to reply.
+// [B]ZMPOP's arguments from numkeys on (args.h).
 std::string_view ParseMPop(ArgList args, size_t numkeys_idx, MPopArgs* a) {
-  int64_t numkeys;
-  if (!ParseInt64(args[numkeys_idx], &numkeys) || numkeys < 1) return errors::kZNumKeysNotPositive;
-  if (static_cast<uint64_t>(numkeys) >= args.size() - numkeys_idx - 1) return errors::kSyntax;
-  a->first_key = numkeys_idx + 1;
-  a->key_count = static_cast<size_t>(numkeys);
-  const size_t where_idx = a->first_key + a->key_count;
-  if (IsOption(args[where_idx], "min")) {
-    a->max = false;
-  } else if (IsOption(args[where_idx], "max")) {
-    a->max = true;
-  } else {
-    return errors::kSyntax;
-  }
-  bool counted = false;
-  for (size_t j = where_idx + 1; j < args.size(); ++j) {
-    if (!counted && IsOption(args[j], "count") && j + 1 < args.size()) {
-      int64_t count;
-      if (!ParseInt64(args[++j], &count) || count < 1) return errors::kZCountNotPositive;
-      a->count = static_cast<size_t>(count);
-      counted = true;
-    } else {
-      return errors::kSyntax;
-    }
-  }
-  return "";
+  return ParseMPopArgs(args.data(), args.size(), numkeys_idx, "min", "max", a);
 }
 
 // Pops from `key` and replies [key, [[member, score], ...]] (nested in both protocols);
@@ -848,7 +806,7 @@ bool TryMPop(CommandContext& ctx, std::string_view key, const MPopArgs& a,
              bool wrong_type_is_error) {
   ZSetObject* zset;
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
-  std::vector<OwnedEntry> popped = PopEnd(zset, a.max, a.count);
+  std::vector<OwnedEntry> popped = PopEnd(zset, a.second_end, a.count);
   FinishRemoval(ctx, key, zset, popped.size());
   ctx.reply.Array(2);
   ctx.reply.Bulk(key);
