@@ -123,6 +123,7 @@ void Connection::OnEvent(uint32_t events) {
       SetInterest(0);
       return;
     }
+    case State::kFlushing:  // our replies go out before the next poll
     case State::kContinuing:
       // The continuation task runs on the loop's next turn; until then events are ignored
       // (level-triggered, they come back if still true).
@@ -239,8 +240,12 @@ void Connection::AfterRun() {
   }
   if (session_->close_requested()) closing_ = true;
   CompactInput();
-  if (out_sent_ < out_.size()) return Flush();
-  AfterWrite();
+  if (out_sent_ == out_.size()) return AfterWrite();
+  // Written with the other clients' replies, just before the loop polls again.
+  state_ = State::kFlushing;
+  loop_->BeforePoll([self = shared_from_this()] {
+    if (self->state_ == State::kFlushing) self->Flush();
+  });
 }
 
 void Connection::Flush() {

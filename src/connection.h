@@ -61,7 +61,8 @@ class Connection final : public EventLoop::Handler,
   void OnEvent(uint32_t events) override;
 
  private:
-  enum class State { kReading, kWaiting, kContinuing, kWriting, kClosed };
+  // kFlushing: replies ready, to be written when the loop is about to poll (BeforePoll).
+  enum class State { kReading, kWaiting, kContinuing, kFlushing, kWriting, kClosed };
 
   void OnReadable();
   // Parses and runs what the buffer holds; writes the replies or waits for the Session.

@@ -147,6 +147,7 @@ void EventLoop::Run(absl::AnyInvocable<void()> on_tick, int tick_ms) {
       next_tick_ = now + tick_period_;
     }
     if (!timers_.empty()) RunTimers(now);
+    RunBeforePoll();  // the replies of the events dispatched last turn
 
     bool idle;
     {
@@ -159,6 +160,7 @@ void EventLoop::Run(absl::AnyInvocable<void()> on_tick, int tick_ms) {
     if (!idle) {
       for (engine::Task& task : batch) std::move(task)();
       batch.clear();
+      RunBeforePoll();
       now = Clock::now();
       // They may have posted more (to this loop too): block only if they did not, so a
       // hop from another shard costs this loop one epoll_wait, not a poll and then a wait.
@@ -192,6 +194,17 @@ void EventLoop::PollWhileBusy() {
   epoll_event events[kMaxEvents];
   int n = epoll_wait(epoll_fd_, events, kMaxEvents, 0);
   if (n > 0) Dispatch(events, n);
+  RunBeforePoll();
+}
+
+void EventLoop::RunBeforePoll() {
+  // A callback may add more (a connection whose write completes and has more to run
+  // posts a task instead, so this ends).
+  while (!before_poll_.empty()) {
+    std::vector<engine::Task> batch;
+    batch.swap(before_poll_);
+    for (engine::Task& fn : batch) std::move(fn)();
+  }
 }
 
 }  // namespace shoal::server
