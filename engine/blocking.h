@@ -49,6 +49,10 @@ struct Waiter {
   std::atomic<bool> finished{false};
   std::string reply;              // written by whoever finished it
   const void* spec = nullptr;     // the CommandSpec, for the re-run's CommandContext
+  // Readers that do not consume (XREAD, XREADGROUP): when this waiter cannot be served,
+  // the waiters queued behind it on the key are still tried (each may read a different
+  // range or group), instead of stopping at the first that finds nothing.
+  bool serve_each = false;
 
   // Claims the waiter; false when someone else already finished it.
   bool Claim() {

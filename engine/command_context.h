@@ -50,7 +50,9 @@ class CommandContext {
   // For blocking commands that found nothing: parks the session on `keys` until a write
   // lets `serve` answer from one of them, or until deadline_ms (0: forever), when the reply
   // is a null array. Call it last; write no reply. See blocking.h.
-  void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve);
+  // serve_each: see Waiter::serve_each (readers that do not consume).
+  void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve,
+             bool serve_each = false);
 
  private:
   bool failed_ = false;

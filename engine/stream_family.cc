@@ -19,7 +19,8 @@
 // Blocking: XREAD BLOCK ms parks the client through ctx.Block (engine/blocking.h) with its
 // "$" IDs replaced by the top ID seen at call time, so that a wake-up reads exactly the
 // entries added since. Reading does not consume, so one XADD serves every blocked reader
-// of that key in turn (ServeReady runs each waiter's serve until one finds nothing).
+// of that key in turn: the waiters are marked serve_each, so one that finds nothing (its
+// ID is past the new entries) does not stop the shard from serving those behind it.
 #include "engine/stream_family.h"
 
 #include <algorithm>
@@ -585,7 +586,7 @@ void BlockWithArgs(CommandContext& ctx, const std::vector<std::string>& args,
                    const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve) {
   std::vector<std::string_view> views(args.begin(), args.end());
   ctx.args = ArgList(views.data(), views.size());  // Block copies them into the waiter
-  ctx.Block(keys, deadline_ms, serve);
+  ctx.Block(keys, deadline_ms, serve, /*serve_each=*/true);
 }
 
 void CmdXRead(CommandContext& ctx) {

@@ -11,9 +11,8 @@
 //
 // Blocking: XREADGROUP BLOCK parks like XREAD (stream_family.cc). A woken reader re-runs
 // with ">" and takes the new entries; the next reader of the same group then finds none
-// and keeps waiting. (The shard serves a key's waiters oldest first and stops at the first
-// that finds nothing, so a reader of another group queued behind it waits for the next
-// write: a known limit of engine/blocking.cc's loop.)
+// and keeps waiting, while readers of other groups queued behind it are still served
+// (Waiter::serve_each).
 #include <algorithm>
 #include <cstdint>
 #include <string>

@@ -407,6 +407,41 @@ TEST_P(StreamFamilyTest, XReadBlock) {
   EXPECT_THAT(Run({"exec"}), ArrArg(ElementsAre(NilArg())));
 }
 
+TEST_P(StreamFamilyTest, XReadBlockWaiterWithNothingDoesNotHoldUpOthers) {
+  Run({"xadd", "a", "1-0", "f", "v"});
+  auto future_id = Start({"xread", "block", "0", "streams", "a", "100-0"});
+  AwaitWaiters(1);
+  auto latest = Start({"xread", "block", "0", "streams", "a", "$"});
+  AwaitWaiters(2);
+  Run({"xadd", "a", "2-0", "f", "v"});
+  ASSERT_TRUE(Ready(latest));
+  EXPECT_THAT(Ids(latest.get().elems[0].elems[1]), ElementsAre("2-0"));
+  EXPECT_EQ(future_id.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  Run({"xadd", "a", "101-0", "f", "v"});
+  ASSERT_TRUE(Ready(future_id));
+  EXPECT_THAT(Ids(future_id.get().elems[0].elems[1]), ElementsAre("101-0"));
+}
+
+TEST_P(StreamFamilyTest, XReadGroupBlockOneWriteServesEveryGroup) {
+  Run({"xgroup", "create", "s", "g1", "$", "mkstream"});
+  Run({"xgroup", "create", "s", "g2", "$"});
+  auto a1 = Start({"xreadgroup", "group", "g1", "a1", "block", "0", "streams", "s", ">"});
+  AwaitWaiters(1);
+  auto a2 = Start({"xreadgroup", "group", "g1", "a2", "block", "0", "streams", "s", ">"});
+  AwaitWaiters(2);
+  auto b1 = Start({"xreadgroup", "group", "g2", "b1", "block", "0", "streams", "s", ">"});
+  AwaitWaiters(3);
+  Run({"xadd", "s", "1-0", "f", "v"});
+  ASSERT_TRUE(Ready(a1));
+  ASSERT_TRUE(Ready(b1));
+  EXPECT_THAT(Ids(a1.get().elems[0].elems[1]), ElementsAre("1-0"));
+  EXPECT_THAT(Ids(b1.get().elems[0].elems[1]), ElementsAre("1-0"));
+  EXPECT_EQ(a2.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  Run({"xadd", "s", "2-0", "f", "v"});
+  ASSERT_TRUE(Ready(a2));
+  EXPECT_THAT(Ids(a2.get().elems[0].elems[1]), ElementsAre("2-0"));
+}
+
 TEST_P(StreamFamilyTest, XReadBlockOnAMissingStreamSeesItsCreation) {
   auto waiting = Start({"xread", "block", "0", "streams", "fresh", "$"});
   AwaitWaiters(1);
