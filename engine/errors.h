@@ -158,6 +158,9 @@ inline constexpr std::string_view kXReadGroupDollar =
 inline constexpr std::string_view kXReadGreaterId =
     "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
     "<consumer> option.";
+inline constexpr std::string_view kXReadGroupKeyGone = "UNBLOCKED the stream key no longer exists";
+inline constexpr std::string_view kXReadGroupGroupGone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
 inline constexpr std::string_view kXGroupExists = "BUSYGROUP Consumer Group name already exists";
 inline constexpr std::string_view kXGroupMkStream =
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "

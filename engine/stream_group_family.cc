@@ -115,6 +115,7 @@ bool GroupStream(CommandContext& ctx, bool mkstream, StreamObject** s) {
 void CmdXGroupCreate(CommandContext& ctx) {
   bool mkstream = false;
   int64_t entries_read = -1;
+  if (ctx.argc() > 8) return ctx.Error(errors::SubcommandSyntax(ctx.arg(1), "xgroup"));
   if (!ParseGroupOptions(ctx, true, &mkstream, &entries_read)) return;
   StreamObject* s;
   if (!GroupStream(ctx, mkstream, &s)) return;
@@ -350,12 +351,24 @@ bool ServeGroupTargets(CommandContext& ctx, const ReadArgs& a,
   return true;
 }
 
-bool ServeXReadGroup(CommandContext& ctx, std::string_view /*key*/) {
+// A woken XREADGROUP. As Redis 7 does, a reader whose stream went away (deleted, or now
+// another type) or whose group was destroyed is unblocked with an error.
+bool ServeXReadGroup(CommandContext& ctx, std::string_view key) {
   ReadArgs a;
   std::string scratch;
   protocol::ReplyWriter quiet(&scratch, 2);
   CommandContext probe(ctx.session, ctx.spec, ctx.args, quiet);
   if (!ParseReadArgs(probe, true, &a)) return false;
+  bool wrong_type;
+  StreamObject* s = FindStream(ctx, key, &wrong_type);
+  if (s == nullptr) {
+    ctx.Error(errors::kXReadGroupKeyGone);
+    return true;
+  }
+  if (s->FindGroup(a.group) == nullptr) {
+    ctx.Error(errors::kXReadGroupGroupGone);
+    return true;
+  }
   std::vector<GroupTarget> targets;
   for (size_t i = 0; i < a.streams; ++i) {
     targets.push_back(GroupTarget{ctx.arg(a.streams_arg + i), true, {}});

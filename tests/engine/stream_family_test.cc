@@ -566,6 +566,29 @@ TEST_P(StreamFamilyTest, XReadGroupBlock) {
   EXPECT_THAT(waiting.get(), NilArg());
 }
 
+TEST_P(StreamFamilyTest, XReadGroupBlockUnblockedWhenTheStreamOrGroupGoes) {
+  Run({"xgroup", "create", "s", "g", "$", "mkstream"});
+  Run({"xgroup", "create", "t", "g", "$", "mkstream"});
+  auto on_s = Start({"xreadgroup", "group", "g", "c", "block", "0", "streams", "s", ">"});
+  auto on_t = Start({"xreadgroup", "group", "g", "c", "block", "0", "streams", "t", ">"});
+  AwaitWaiters(2);
+  Run({"del", "s"});
+  ASSERT_TRUE(Ready(on_s));
+  EXPECT_THAT(on_s.get(), ErrArg("UNBLOCKED the stream key no longer exists"));
+  Run({"xgroup", "destroy", "t", "g"});
+  ASSERT_TRUE(Ready(on_t));
+  EXPECT_THAT(on_t.get(), ErrArg("NOGROUP the consumer group this client was blocked on no longer exists"));
+  // Plain XREAD readers stay blocked when their key goes, and read what comes next.
+  Run({"xadd", "u", "5-0", "f", "v"});
+  auto reader = Start({"xread", "block", "0", "streams", "u", "$"});
+  AwaitWaiters(1);
+  Run({"del", "u"});
+  EXPECT_EQ(reader.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  Run({"xadd", "u", "6-0", "f", "v"});
+  ASSERT_TRUE(Ready(reader));
+  EXPECT_THAT(Ids(reader.get().elems[0].elems[1]), ElementsAre("6-0"));
+}
+
 TEST_P(StreamFamilyTest, XAckAndXPending) {
   AddThree();
   Run({"xgroup", "create", "s", "g", "0"});
