@@ -573,7 +573,7 @@ void CmdXClaim(CommandContext& ctx) {
   if (delivery_time < 0 || delivery_time > now) delivery_time = now;
   if (last_id > g->last_id) g->last_id = last_id;
   std::string_view name = ctx.arg(3);
-  Consumer& c = LookupOrCreateConsumer(*g, name, now);
+  Consumer* c = nullptr;  // looked up (or created) on the first claim, as Redis does
   std::vector<std::pair<StreamId, const std::string*>> claimed;
   for (StreamId id : ids) {
     auto it = g->pel.find(id);
@@ -591,7 +591,8 @@ void CmdXClaim(CommandContext& ctx) {
     PendingEntry& pe = it->second;
     if (!created && min_idle != 0 && now - pe.delivery_time < min_idle) continue;
     if (created) pe.consumer = std::string(name);
-    GiveTo(*g, id, pe, name, c);
+    if (c == nullptr) c = &LookupOrCreateConsumer(*g, name, now);
+    GiveTo(*g, id, pe, name, *c);
     pe.delivery_time = delivery_time;
     if (retry_count >= 0) {
       pe.delivery_count = static_cast<uint64_t>(retry_count);
@@ -599,7 +600,7 @@ void CmdXClaim(CommandContext& ctx) {
       ++pe.delivery_count;
     }
     claimed.emplace_back(id, packed);
-    c.active_time = now;
+    c->active_time = now;
   }
   ctx.db(ctx.arg(1)).NotifyWrite(ctx.arg(1));
   ctx.reply.Array(claimed.size());
@@ -612,10 +613,8 @@ void CmdXClaim(CommandContext& ctx) {
   }
 }
 
+// Redis parses XAUTOCLAIM's arguments before it looks at the key (XCLAIM: after).
 void CmdXAutoClaim(CommandContext& ctx) {
-  StreamObject* s;
-  Group* g;
-  if (!ClaimGroup(ctx, &s, &g)) return;
   int64_t min_idle;
   if (!ParseIntOrReply(ctx, ctx.arg(4), errors::kXAutoClaimBadMinIdle, &min_idle)) return;
   if (min_idle < 0) min_idle = 0;
@@ -628,8 +627,7 @@ void CmdXAutoClaim(CommandContext& ctx) {
   constexpr int64_t kAttemptsFactor = 10;
   for (size_t j = 6; j < ctx.argc(); ++j) {
     if (IsOption(ctx.arg(j), "count") && j + 1 < ctx.argc()) {
-      if (!ParseInt64(ctx.arg(j + 1), &count) || count < 1 ||
-          count > INT64_MAX / 16 / kAttemptsFactor) {
+      if (!ParseInt64(ctx.arg(j + 1), &count) || count < 1 || count > INT64_MAX / 16) {
         return ctx.Error(errors::kXAutoClaimCount);
       }
       ++j;
@@ -639,9 +637,12 @@ void CmdXAutoClaim(CommandContext& ctx) {
       return ctx.Error(errors::kSyntax);
     }
   }
+  StreamObject* s;
+  Group* g;
+  if (!ClaimGroup(ctx, &s, &g)) return;
   int64_t now = ctx.now_ms();
   std::string_view name = ctx.arg(3);
-  Consumer& c = LookupOrCreateConsumer(*g, name, now);
+  Consumer* c = nullptr;  // looked up (or created) on the first claim, as Redis does
   int64_t attempts = count * kAttemptsFactor;
   std::vector<std::pair<StreamId, const std::string*>> claimed;
   std::vector<StreamId> deleted;
@@ -662,12 +663,13 @@ void CmdXAutoClaim(CommandContext& ctx) {
       ++it;
       continue;
     }
-    GiveTo(*g, id, pe, name, c);
+    if (c == nullptr) c = &LookupOrCreateConsumer(*g, name, now);
+    GiveTo(*g, id, pe, name, *c);
     pe.delivery_time = now;
     if (!justid) ++pe.delivery_count;
     claimed.emplace_back(id, packed);
     --count;
-    c.active_time = now;
+    c->active_time = now;
     ++it;
   }
   StreamId next_cursor = it == g->pel.end() ? StreamId{} : it->first;

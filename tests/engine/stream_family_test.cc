@@ -653,6 +653,8 @@ TEST_P(StreamFamilyTest, XClaim) {
   Run({"xdel", "s", "2-1"});
   EXPECT_THAT(Run({"xclaim", "s", "g", "bob", "0", "2-1"}), ArrArg(IsEmpty()));
   EXPECT_THAT(Run({"xpending", "s", "g"}).elems[0], IntArg(3));
+  // A claim of nothing creates no consumer.
+  EXPECT_THAT(Run({"xclaim", "s", "g", "nobody", "999999", "1-1"}), ArrArg(IsEmpty()));
   // Consumers: seen and active times.
   AdvanceTime(10);
   Value consumers = Run({"xinfo", "consumers", "s", "g"});
@@ -704,6 +706,9 @@ TEST_P(StreamFamilyTest, XAutoClaim) {
   EXPECT_THAT(Run({"xautoclaim", "s", "g", "c", "0", "x"}), ErrArg("ERR Invalid stream ID specified"));
   EXPECT_THAT(Run({"xautoclaim", "s", "g", "c", "0", "0", "foo"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"xautoclaim", "s", "nope", "c", "0", "0"}), ErrArg("NOGROUP No such key 's' or consumer group 'nope'"));
+  // Arguments are checked before the key; a claim of nothing creates no consumer.
+  EXPECT_THAT(Run({"xautoclaim", "missing", "g", "c", "x", "0"}), ErrArg("ERR Invalid min-idle-time argument for XAUTOCLAIM"));
+  EXPECT_THAT(Run({"xinfo", "consumers", "s", "g"}), ArrArg(SizeIs(2)));  // dead, alive
   EXPECT_THAT(Run({"xautoclaim", "s", "g", "c", "0"}), ErrArg("ERR wrong number of arguments for 'xautoclaim' command"));
 }
 
