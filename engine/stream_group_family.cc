@@ -420,6 +420,7 @@ void CmdXPending(CommandContext& ctx) {
   StreamId start, end;
   std::string_view consumer;
   bool has_consumer = false;
+  if (argc != 3 && (argc < 6 || argc > 9)) return ctx.Error(errors::kSyntax);
   if (argc >= 6) {
     size_t at = 3;
     if (IsOption(ctx.arg(3), "idle")) {
@@ -438,9 +439,7 @@ void CmdXPending(CommandContext& ctx) {
       consumer = ctx.arg(at + 3);
       has_consumer = true;
     }
-    if (at + 4 < argc) return ctx.Error(errors::kSyntax);
-  } else if (argc != 3) {
-    return ctx.Error(errors::kSyntax);
+    // Redis ignores anything after the consumer.
   }
   bool wrong_type;
   StreamObject* s = FindStream(ctx, ctx.arg(1), &wrong_type);

@@ -616,6 +616,8 @@ TEST_P(StreamFamilyTest, XAckAndXPending) {
   EXPECT_THAT(Run({"xpending", "s", "nope"}), ErrArg("NOGROUP No such key 's' or consumer group 'nope'"));
   EXPECT_THAT(Run({"xpending", "missing", "g"}), ErrArg("NOGROUP No such key 'missing' or consumer group 'g'"));
   EXPECT_THAT(Run({"xpending", "s", "g", "-"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"xpending", "missing", "g", "-", "+"}), ErrArg("ERR syntax error"));  // before the key
+  EXPECT_THAT(Run({"xpending", "s", "g", "-", "+", "1", "c", "x", "y", "z"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"xpending", "s", "g", "-", "+", "x"}), ErrArg("ERR value is not an integer or out of range"));
   EXPECT_THAT(Run({"xpending", "s", "g", "idle", "x", "-", "+", "1"}), ErrArg("ERR value is not an integer or out of range"));
   EXPECT_THAT(Run({"xpending", "s", "g", "idle", "5", "-", "+"}), ErrArg("ERR syntax error"));
