@@ -368,24 +368,28 @@ int64_t RadixKeys(const StreamObject* s) {
 }
 }  // namespace
 
+// XINFO STREAM key [FULL [COUNT n]]: the key is checked first, then the options, as Redis's
+// xinfoReplyWithStreamInfo does.
 void CmdXInfoStream(CommandContext& ctx) {
-  bool full = false;
-  int64_t count = 10;
-  if (ctx.argc() > 3) {
-    if (!IsOption(ctx.arg(3), "full")) return ctx.Error(errors::kSyntax);
-    full = true;
-    if (ctx.argc() == 6 && IsOption(ctx.arg(4), "count")) {
-      if (!ParseCountOrReply(ctx, ctx.arg(5), &count)) return;
-      if (count < 0) count = 0;
-    } else if (ctx.argc() != 4) {
-      return ctx.Error(errors::kSyntax);
-    }
-  }
   std::string_view key = ctx.arg(2);
   bool wrong_type;
   StreamObject* s = FindStream(ctx, key, &wrong_type);
   if (wrong_type) return ctx.Error(errors::kWrongType);
   if (s == nullptr) return ctx.Error(errors::kNoSuchKey);
+  bool full = false;
+  int64_t count = 10;
+  size_t options = ctx.argc() - 3;
+  if (options > 0) {
+    if ((options != 1 && options != 3) || !IsOption(ctx.arg(3), "full") ||
+        (options == 3 && !IsOption(ctx.arg(4), "count"))) {
+      return ctx.Error(errors::SubcommandSyntax(ctx.arg(1), "xinfo"));
+    }
+    full = true;
+    if (options == 3) {
+      if (!ParseCountOrReply(ctx, ctx.arg(5), &count)) return;
+      if (count < 0) count = 0;
+    }
+  }
   ctx.reply.Map(full ? 9 : 10);
   ctx.reply.Bulk("length");
   ctx.reply.Integer(static_cast<int64_t>(s->size()));

@@ -325,8 +325,11 @@ TEST_P(StreamFamilyTest, XInfoStream) {
   EXPECT_THAT(Field(full, "entries"), ArrArg(SizeIs(2)));
   EXPECT_THAT(Field(Field(full, "groups").elems[0], "pending"), ArrArg(SizeIs(2)));
   EXPECT_THAT(Field(Run({"xinfo", "stream", "f", "full", "count", "0"}), "entries"), ArrArg(SizeIs(12)));
-  EXPECT_THAT(Run({"xinfo", "stream", "f", "foo"}), ErrArg("ERR syntax error"));
-  EXPECT_THAT(Run({"xinfo", "stream", "f", "full", "count"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"xinfo", "stream", "f", "foo"}),
+              ErrArg("ERR unknown subcommand or wrong number of arguments for 'stream'. Try XINFO HELP."));
+  EXPECT_THAT(Run({"xinfo", "stream", "f", "full", "count"}), ErrArg("ERR unknown subcommand or wrong number of arguments"));
+  EXPECT_THAT(Run({"xinfo", "stream", "f", "full", "foo", "1"}), ErrArg("ERR unknown subcommand or wrong number of arguments"));
+  EXPECT_THAT(Run({"xinfo", "stream", "missing", "foo"}), ErrArg("ERR no such key"));
   EXPECT_THAT(Run({"xinfo", "stream", "f", "full", "count", "x"}), ErrArg("ERR value is not an integer"));
   EXPECT_THAT(Run({"xinfo", "stream"}), ErrArg("ERR wrong number of arguments for 'xinfo|stream' command"));
   EXPECT_THAT(Run({"xinfo", "help"}), ArrArg(SizeIs(9)));
