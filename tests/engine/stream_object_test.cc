@@ -2,6 +2,8 @@
 // deletes, trims and range reads; ID parsing; and its bytes per entry.
 #include "engine/stream_object.h"
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <map>
 #include <random>
@@ -119,16 +121,24 @@ TEST(StreamObjectTest, ParseIds) {
   EXPECT_FALSE(ParseStreamId("", true, 0, &id));
 }
 
-// Bench note: bytes per entry of a typical small entry ("field" -> 10-byte value). Redis
-// 7.2 uses about 20-30 bytes for such entries (listpacks delta-encode IDs and share field
-// names); this B-tree layout uses more. The test pins an upper bound so regressions show.
+// Bench note: heap bytes per entry of a typical small entry ("field" -> 10-byte value),
+// measured with glibc's mallinfo2 around 100,000 appends, and MEMORY USAGE's estimate.
+// Redis 7.2 needs roughly 20-30 bytes for such entries (listpacks delta-encode IDs and
+// share field names with the node's master entry); this B-tree of (ID, std::string)
+// slots needs about four times that (104 bytes when measured). The bounds catch
+// regressions, not Redis parity: a chunked, delta-encoded layout is the way to close it.
 TEST(StreamObjectTest, BytesPerEntry) {
-  StreamObject s;
   constexpr uint64_t kN = 100000;
-  for (uint64_t i = 1; i <= kN; ++i) s.Append({1700000000000 + i / 3, i % 3}, {"field", "0123456789"});
-  double per_entry = static_cast<double>(s.MemoryUsage()) / kN;
-  std::printf("stream bytes per entry (estimate): %.1f\n", per_entry);
-  EXPECT_LT(per_entry, 96.0);
+  size_t before = mallinfo2().uordblks;
+  auto s = std::make_unique<StreamObject>();
+  for (uint64_t i = 1; i <= kN; ++i) s->Append({1700000000000 + i / 3, i % 3}, {"field", "0123456789"});
+  double measured = static_cast<double>(mallinfo2().uordblks - before) / kN;
+  double estimate = static_cast<double>(s->MemoryUsage()) / kN;
+  std::printf("stream bytes per entry: measured %.1f, MEMORY USAGE estimate %.1f\n", measured,
+              estimate);
+  EXPECT_LT(measured, 128.0);
+  EXPECT_GT(estimate, measured * 0.8);  // the estimate stays near the truth
+  EXPECT_LT(estimate, measured * 1.25);
 }
 
 }  // namespace
