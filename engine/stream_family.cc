@@ -589,8 +589,10 @@ bool ServeXRead(CommandContext& ctx, std::string_view /*key*/) {
 void BlockWithArgs(CommandContext& ctx, const std::vector<std::string>& args,
                    const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve) {
   std::vector<std::string_view> views(args.begin(), args.end());
+  ArgList own = ctx.args;
   ctx.args = ArgList(views.data(), views.size());  // Block copies them into the waiter
   ctx.Block(keys, deadline_ms, serve, /*serve_each=*/true);
+  ctx.args = own;  // `views` dies here; the caller may still read the command's arguments
 }
 
 void CmdXRead(CommandContext& ctx) {
