@@ -254,16 +254,18 @@ void CmdXLen(CommandContext& ctx) {
   ctx.reply.Integer(s == nullptr ? 0 : static_cast<int64_t>(s->size()));
 }
 
+// XDEL key id...: as Redis, the key first (a missing key answers 0 whatever the IDs), then
+// every ID, so that a bad one deletes nothing.
 void CmdXDel(CommandContext& ctx) {
-  std::vector<StreamId> ids(ctx.argc() - 2);
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    if (!ParseStrictIdOrReply(ctx, ctx.arg(i), 0, &ids[i - 2])) return;
-  }
   std::string_view key = ctx.arg(1);
   bool wrong_type;
   StreamObject* s = FindStream(ctx, key, &wrong_type);
   if (wrong_type) return ctx.Error(errors::kWrongType);
   if (s == nullptr) return ctx.reply.Integer(0);
+  std::vector<StreamId> ids(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    if (!ParseStrictIdOrReply(ctx, ctx.arg(i), 0, &ids[i - 2])) return;
+  }
   int64_t deleted = 0;
   for (StreamId id : ids) deleted += s->Delete(id) ? 1 : 0;
   if (deleted > 0) ctx.db(key).NotifyWrite(key);

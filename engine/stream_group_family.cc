@@ -393,16 +393,17 @@ void CmdXReadGroup(CommandContext& ctx) {
 
 // --- XACK / XPENDING ------------------------------------------------------------------------
 
+// XACK key group id...: as Redis, the key and group first (missing: 0), then every ID.
 void CmdXAck(CommandContext& ctx) {
-  std::vector<StreamId> ids(ctx.argc() - 3);
-  for (size_t j = 3; j < ctx.argc(); ++j) {
-    if (!ParseStrictIdOrReply(ctx, ctx.arg(j), 0, &ids[j - 3])) return;
-  }
   bool wrong_type;
   StreamObject* s = FindStream(ctx, ctx.arg(1), &wrong_type);
   if (wrong_type) return ctx.Error(errors::kWrongType);
   Group* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
   if (g == nullptr) return ctx.reply.Integer(0);
+  std::vector<StreamId> ids(ctx.argc() - 3);
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    if (!ParseStrictIdOrReply(ctx, ctx.arg(j), 0, &ids[j - 3])) return;
+  }
   int64_t acked = 0;
   for (StreamId id : ids) {
     auto it = g->pel.find(id);

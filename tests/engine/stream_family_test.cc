@@ -207,8 +207,10 @@ TEST_P(StreamFamilyTest, XLenAndXDel) {
   EXPECT_THAT(Run({"xlen", "missing"}), IntArg(0));
   EXPECT_THAT(Run({"xdel", "s", "2-1", "2-1", "9-9"}), IntArg(1));
   EXPECT_THAT(Ids(Run({"xrange", "s", "-", "+"})), ElementsAre("1-1", "3-1"));
-  EXPECT_THAT(Run({"xdel", "s", "x"}), ErrArg("ERR Invalid stream ID specified"));
+  EXPECT_THAT(Run({"xdel", "s", "3-1", "x"}), ErrArg("ERR Invalid stream ID specified"));
+  EXPECT_THAT(Run({"xlen", "s"}), IntArg(2));  // a bad ID deletes nothing
   EXPECT_THAT(Run({"xdel", "missing", "1-1"}), IntArg(0));
+  EXPECT_THAT(Run({"xdel", "missing", "x"}), IntArg(0));  // the key is looked at first
   EXPECT_THAT(Run({"xdel", "s", "1-1", "3-1"}), IntArg(2));
   EXPECT_THAT(Run({"xlen", "s"}), IntArg(0));
   EXPECT_THAT(Run({"exists", "s"}), IntArg(1));
@@ -614,7 +616,9 @@ TEST_P(StreamFamilyTest, XAckAndXPending) {
                                  ArrArg(ElementsAre(ArrArg(ElementsAre(BulkArg("alice"), BulkArg("1"))))))));
   EXPECT_THAT(Run({"xack", "s", "nope", "2-1"}), IntArg(0));
   EXPECT_THAT(Run({"xack", "missing", "g", "2-1"}), IntArg(0));
-  EXPECT_THAT(Run({"xack", "s", "g", "x"}), ErrArg("ERR Invalid stream ID specified"));
+  EXPECT_THAT(Run({"xack", "s", "g", "2-1", "x"}), ErrArg("ERR Invalid stream ID specified"));
+  EXPECT_THAT(Run({"xpending", "s", "g"}).elems[0], IntArg(1));  // a bad ID acks nothing
+  EXPECT_THAT(Run({"xack", "missing", "g", "x"}), IntArg(0));  // the key is looked at first
   EXPECT_THAT(Run({"xack", "s", "g"}), ErrArg("ERR wrong number of arguments for 'xack' command"));
   EXPECT_THAT(Run({"xpending", "s", "nope"}), ErrArg("NOGROUP No such key 's' or consumer group 'nope'"));
   EXPECT_THAT(Run({"xpending", "missing", "g"}), ErrArg("NOGROUP No such key 'missing' or consumer group 'g'"));
