@@ -448,6 +448,10 @@ bool ParseBlockMsOrReply(CommandContext& ctx, std::string_view text, int64_t* de
     ctx.Error(errors::kTimeoutNegative);
     return false;
   }
+  if (ms > INT64_MAX - ctx.now_ms()) {
+    ctx.Error(errors::kTimeoutOutOfRange);
+    return false;
+  }
   *deadline_ms = ms == 0 ? 0 : ctx.now_ms() + ms;
   return true;
 }

@@ -367,6 +367,8 @@ TEST_P(StreamFamilyTest, XRead) {
   EXPECT_THAT(Run({"xread", "count", "x", "streams", "a", "0"}), ErrArg("ERR value is not an integer or out of range"));
   EXPECT_THAT(Run({"xread", "block", "x", "streams", "a", "0"}), ErrArg("ERR timeout is not an integer or out of range"));
   EXPECT_THAT(Run({"xread", "block", "-1", "streams", "a", "0"}), ErrArg("ERR timeout is negative"));
+  EXPECT_THAT(Run({"xread", "block", "1.5", "streams", "a", "0"}), ErrArg("ERR timeout is not an integer or out of range"));
+  EXPECT_THAT(Run({"xread", "block", "9223372036854775807", "streams", "a", "0"}), ErrArg("ERR timeout is out of range"));
   EXPECT_THAT(Run({"xread", "group", "g", "c", "streams", "a", "0"}), ErrArg("ERR The GROUP option is only supported by XREADGROUP"));
   EXPECT_THAT(Run({"xread", "noack", "streams", "a", "0"}), ErrArg("ERR The NOACK option is only supported by XREADGROUP"));
   EXPECT_THAT(Run({"xread", "foo", "streams", "a", "0"}), ErrArg("ERR syntax error"));
