@@ -66,6 +66,7 @@ void BlockingRegistry::ServeReady(Shard& shard) {
       auto it = waiters_.find(k);
       if (it == waiters_.end()) continue;
       std::deque<std::shared_ptr<Waiter>>& queue = it->second;
+      std::vector<std::shared_ptr<Waiter>> skipped;  // serve_each waiters that stay, in order
       while (!queue.empty()) {
         std::shared_ptr<Waiter> w = queue.front();
         if (!w->Claim()) {  // already served elsewhere, or timed out
@@ -79,6 +80,11 @@ void BlockingRegistry::ServeReady(Shard& shard) {
         if (!w->serve(ctx, k.second)) {
           w->reply.clear();
           w->finished.store(false, std::memory_order_release);
+          if (w->serve_each) {
+            skipped.push_back(std::move(w));
+            queue.pop_front();
+            continue;
+          }
           break;  // nothing (more) to serve from this key now
         }
         w->rerun = ctx.rerun_requested();
@@ -91,6 +97,7 @@ void BlockingRegistry::ServeReady(Shard& shard) {
         // when its session marks the key ready again (Session::FinishRerun).
         if (rerun) break;
       }
+      queue.insert(queue.begin(), skipped.begin(), skipped.end());
       if (queue.empty()) waiters_.erase(it);
     }
   }

@@ -58,6 +58,10 @@ struct Waiter {
   // first and one element wakes one re-run, not all of them.
   bool rerun = false;
   const void* spec = nullptr;     // the CommandSpec, for the re-run's CommandContext
+  // Readers that do not consume (XREAD, XREADGROUP): when this waiter cannot be served,
+  // the waiters queued behind it on the key are still tried (each may read a different
+  // range or group), instead of stopping at the first that finds nothing.
+  bool serve_each = false;
 
   // Claims the waiter; false when someone else already finished it.
   bool Claim() {

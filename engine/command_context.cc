@@ -14,7 +14,7 @@ void CommandContext::Error(std::string_view message) {
 
 
 void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
-                           ServeFn serve) {
+                           ServeFn serve, bool serve_each) {
   // Redis: inside MULTI or a script a blocking command answers as on timeout.
   if (session.cannot_block()) return reply.NullArray();
   auto w = std::make_shared<Waiter>();
@@ -27,6 +27,7 @@ void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t de
   w->serve = serve;
   w->deadline_ms = session.rerun_deadline_ms() >= 0 ? session.rerun_deadline_ms() : deadline_ms;
   w->spec = &spec;
+  w->serve_each = serve_each;
   // Every key's shard is ours now (our own, or parked for this command).
   for (std::string_view key : keys) engine().shard(engine().ShardOf(key)).blocking().Add(w->db, key, w);
   session.SetBlocked(std::move(w));

@@ -52,8 +52,10 @@ class CommandContext {
   // lets `serve` answer from one of them, or until deadline_ms (0: forever), when the reply
   // is a null array. Call it last; write no reply. See blocking.h.
   // When the session re-runs a command after its serve asked for it (Waiter::rerun), the
-  // deadline of the first wait is kept: Block ignores deadline_ms then.
-  void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve);
+  // deadline of the first wait is kept: Block ignores deadline_ms then. serve_each: see
+  // Waiter::serve_each (readers that do not consume).
+  void Block(const std::vector<std::string_view>& keys, int64_t deadline_ms, ServeFn serve,
+             bool serve_each = false);
   // From a ServeFn only: finish the waiter without a reply and have the session run the
   // command again (blocking.h).
   void RequestRerun() { rerun_ = true; }

@@ -69,4 +69,26 @@ std::string SubcommandSyntax(std::string_view sub, std::string_view command) {
                 "'. Try ", ToUpper(command), " HELP.");
 }
 
+std::string StreamUnbalanced(std::string_view command, char symbol) {
+  return StrCat("ERR Unbalanced '", command, "' list of streams: for each stream key an ID or '",
+                std::string_view(&symbol, 1), "' must be specified.");
+}
+
+std::string NoGroupForRead(std::string_view key, std::string_view group) {
+  return StrCat("NOGROUP No such key '", key, "' or consumer group '", group,
+                "' in XREADGROUP with GROUP option");
+}
+
+std::string NoGroup(std::string_view key, std::string_view group) {
+  return StrCat("NOGROUP No such consumer group '", group, "' for key name '", key, "'");
+}
+
+std::string XClaimUnknownOption(std::string_view option) {
+  return StrCat("ERR Unrecognized XCLAIM option '", option, "'");
+}
+
+std::string NoKeyOrGroup(std::string_view key, std::string_view group) {
+  return StrCat("NOGROUP No such key '", key, "' or consumer group '", group, "'");
+}
+
 }  // namespace shoal::engine::errors

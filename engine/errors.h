@@ -128,6 +128,76 @@ inline constexpr std::string_view kLPosRankZero =
     "use negative to start from the end of the list";
 inline constexpr std::string_view kLPosCountNegative = "ERR COUNT can't be negative";
 inline constexpr std::string_view kLPosMaxLenNegative = "ERR MAXLEN can't be negative";
+// Streams (stream_family.cc).
+inline constexpr std::string_view kStreamBadId =
+    "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view kXAddIdTooSmall =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+inline constexpr std::string_view kXAddIdZero = "ERR The ID specified in XADD must be greater than 0-0";
+inline constexpr std::string_view kStreamExhausted =
+    "ERR The stream has exhausted the last possible ID, unable to add more items";
+inline constexpr std::string_view kStreamMaxLenMinId =
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+inline constexpr std::string_view kStreamMaxLenNegative = "ERR The MAXLEN argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNegative = "ERR The LIMIT argument must be >= 0.";
+inline constexpr std::string_view kStreamLimitNoStrategy =
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+inline constexpr std::string_view kStreamLimitNoApprox =
+    "ERR syntax error, LIMIT cannot be used without the special ~ option";
+inline constexpr std::string_view kXTrimNoStrategy =
+    "ERR syntax error, XTRIM must be called with a trimming strategy";
+inline constexpr std::string_view kStreamInvalidStart = "ERR invalid start ID for the interval";
+inline constexpr std::string_view kStreamInvalidEnd = "ERR invalid end ID for the interval";
+inline constexpr std::string_view kXSetIdEntriesAdded = "ERR entries_added must be positive";
+inline constexpr std::string_view kXSetIdBelowGivenMaxDeleted =
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+inline constexpr std::string_view kXSetIdBelowMaxDeleted =
+    "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id";
+inline constexpr std::string_view kXSetIdBelowTop =
+    "ERR The ID specified in XSETID is smaller than the target stream top item";
+inline constexpr std::string_view kXSetIdEntriesBelowLength =
+    "ERR The entries_added specified in XSETID is smaller than the target stream length";
+inline constexpr std::string_view kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view kXReadGroupOption =
+    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXReadNoAckOption =
+    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+inline constexpr std::string_view kXReadGroupMissingGroup = "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view kXReadGroupDollar =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would "
+    "just return an empty result set.";
+inline constexpr std::string_view kXReadGreaterId =
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+    "<consumer> option.";
+inline constexpr std::string_view kXReadGroupKeyGone = "UNBLOCKED the stream key no longer exists";
+inline constexpr std::string_view kXReadGroupGroupGone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+inline constexpr std::string_view kXGroupExists = "BUSYGROUP Consumer Group name already exists";
+inline constexpr std::string_view kXGroupMkStream =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically.";
+inline constexpr std::string_view kXGroupEntriesRead =
+    "ERR value for ENTRIESREAD must be positive or -1";
+inline constexpr std::string_view kXClaimBadMinIdle =
+    "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view kXClaimBadIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view kXClaimBadTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view kXClaimBadRetryCount =
+    "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr std::string_view kXAutoClaimBadMinIdle =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view kXAutoClaimCount = "ERR COUNT must be > 0";
+// "ERR Unrecognized XCLAIM option 'foo'"
+std::string XClaimUnknownOption(std::string_view option);
+// "NOGROUP No such key 'k' or consumer group 'g'" (XPENDING, XCLAIM, XAUTOCLAIM)
+std::string NoKeyOrGroup(std::string_view key, std::string_view group);
+// "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified."
+std::string StreamUnbalanced(std::string_view command, char symbol);
+// "NOGROUP No such key 'k' or consumer group 'g' in XREADGROUP with GROUP option"
+std::string NoGroupForRead(std::string_view key, std::string_view group);
+// "NOGROUP No such consumer group 'g' for key name 'k'"
+std::string NoGroup(std::string_view key, std::string_view group);
 
 // Connection and server commands (connection_family.cc, server_family.cc).
 inline constexpr std::string_view kProtoVersionNotInteger =

@@ -65,6 +65,17 @@ SHOAL_HANDLER(CmdBLMove); SHOAL_HANDLER(CmdBRPopLPush);
 // Key specs of LMPOP numkeys key... and BLMPOP timeout numkeys key...
 void LMPopKeys(ArgList args, KeyList* keys);
 void BLMPopKeys(ArgList args, KeyList* keys);
+// stream_family.cc, stream_group_family.cc
+SHOAL_HANDLER(CmdXAdd); SHOAL_HANDLER(CmdXLen); SHOAL_HANDLER(CmdXRange); SHOAL_HANDLER(CmdXRevRange);
+SHOAL_HANDLER(CmdXDel); SHOAL_HANDLER(CmdXTrim); SHOAL_HANDLER(CmdXSetId); SHOAL_HANDLER(CmdXRead);
+SHOAL_HANDLER(CmdXInfoStream); SHOAL_HANDLER(CmdXInfoGroups); SHOAL_HANDLER(CmdXInfoConsumers);
+SHOAL_HANDLER(CmdXInfoHelp); SHOAL_HANDLER(CmdXGroupCreate); SHOAL_HANDLER(CmdXGroupSetId);
+SHOAL_HANDLER(CmdXGroupDestroy); SHOAL_HANDLER(CmdXGroupCreateConsumer);
+SHOAL_HANDLER(CmdXGroupDelConsumer); SHOAL_HANDLER(CmdXGroupHelp); SHOAL_HANDLER(CmdXReadGroup);
+SHOAL_HANDLER(CmdXAck); SHOAL_HANDLER(CmdXPending); SHOAL_HANDLER(CmdXClaim);
+SHOAL_HANDLER(CmdXAutoClaim);
+// XREAD / XREADGROUP keys: the first half of the arguments after STREAMS.
+void XReadKeys(ArgList args, KeyList* keys);
 
 // generic_family.cc (keys and keyspaces)
 SHOAL_HANDLER(CmdDel); SHOAL_HANDLER(CmdExists); SHOAL_HANDLER(CmdType);
