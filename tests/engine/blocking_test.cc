@@ -13,35 +13,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-class BlockingTest : public EngineTest {
- protected:
-  // Runs a command on a fresh session in the background (it may block).
-  std::future<Value> Start(std::vector<std::string> args) {
-    auto s = std::shared_ptr<Session>(engine_->NewSession().release());
-    sessions_.push_back(s);
-    return std::async(std::launch::async, [s, args] { return s->Execute(args); });
-  }
-  size_t Waiters() {
-    std::atomic<size_t> n{0};
-    engine_->RunOnEachShard([&](Shard& shard) { n += shard.blocking().waiter_count(); });
-    return n;
-  }
-  // Waits (bounded) until `n` waiters are registered across the shards.
-  void AwaitWaiters(size_t n) {
-    for (int i = 0; i < 5000 && Waiters() < n; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    ASSERT_GE(Waiters(), n);
-  }
-  static bool Ready(std::future<Value>& f) {
-    return f.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  }
-  std::vector<std::shared_ptr<Session>> sessions_;
-  void TearDown() override {
-    sessions_.clear();
-    EngineTest::TearDown();
-  }
-};
+class BlockingTest : public EngineTest {};
 
 TEST_P(BlockingTest, PopsAtOnceWhenAvailable) {
   Run({"zadd", "z", "1", "a", "2", "b"});

@@ -47,26 +47,6 @@ class ListFamilyTest : public EngineTest {
   }
   std::string Raw(std::vector<std::string> args) { return session_->ExecuteRaw(args); }
 
-  // Blocking helpers: a command on a fresh session in the background.
-  std::future<Value> Start(std::vector<std::string> args) {
-    auto s = std::shared_ptr<Session>(engine_->NewSession().release());
-    sessions_.push_back(s);
-    return std::async(std::launch::async, [s, args] { return s->Execute(args); });
-  }
-  size_t Waiters() {
-    std::atomic<size_t> n{0};
-    engine_->RunOnEachShard([&](Shard& shard) { n += shard.blocking().waiter_count(); });
-    return n;
-  }
-  void AwaitWaiters(size_t n) {  // bounded
-    for (int i = 0; i < 5000 && Waiters() < n; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    ASSERT_GE(Waiters(), n);
-  }
-  static bool Ready(std::future<Value>& f) {
-    return f.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  }
   static bool StillWaiting(std::future<Value>& f) {
     return f.wait_for(std::chrono::milliseconds(30)) == std::future_status::timeout;
   }
@@ -79,13 +59,7 @@ class ListFamilyTest : public EngineTest {
     }
     return {a, "dst"};
   }
-  void TearDown() override {
-    sessions_.clear();
-    EngineTest::TearDown();
-  }
-
   bool small_nodes_ = false;
-  std::vector<std::shared_ptr<Session>> sessions_;
 };
 
 // --- Push, pop, length, range -------------------------------------------------------------

@@ -19,29 +19,6 @@ using Type = Value::Type;
 
 class StreamFamilyTest : public EngineTest {
  protected:
-  std::future<Value> Start(std::vector<std::string> args) {
-    auto s = std::shared_ptr<Session>(engine_->NewSession().release());
-    sessions_.push_back(s);
-    return std::async(std::launch::async, [s, args] { return s->Execute(args); });
-  }
-  size_t Waiters() {
-    std::atomic<size_t> n{0};
-    engine_->RunOnEachShard([&](Shard& shard) { n += shard.blocking().waiter_count(); });
-    return n;
-  }
-  void AwaitWaiters(size_t n) {
-    for (int i = 0; i < 5000 && Waiters() < n; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    ASSERT_GE(Waiters(), n);
-  }
-  static bool Ready(std::future<Value>& f) {
-    return f.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
-  }
-  void TearDown() override {
-    sessions_.clear();
-    EngineTest::TearDown();
-  }
   // xadd s 1-1 a 1, 2-1 b 2, 3-1 c 3
   void AddThree(std::string_view key = "s") {
     ASSERT_THAT(Run({"xadd", key, "1-1", "a", "1"}), BulkArg("1-1"));

@@ -18,9 +18,29 @@ void EngineTest::SetUp() {
 }
 
 void EngineTest::TearDown() {
+  sessions_.clear();
   session_.reset();
   engine_->Stop();
   engine_.reset();
+}
+
+std::future<Value> EngineTest::Start(std::vector<std::string> args) {
+  auto s = std::shared_ptr<Session>(engine_->NewSession().release());
+  sessions_.push_back(s);
+  return std::async(std::launch::async, [s, args] { return s->Execute(args); });
+}
+
+size_t EngineTest::Waiters() {
+  std::atomic<size_t> n{0};
+  engine_->RunOnEachShard([&](Shard& shard) { n += shard.blocking().waiter_count(); });
+  return n;
+}
+
+void EngineTest::AwaitWaiters(size_t n) {
+  for (int i = 0; i < 5000 && Waiters() < n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_GE(Waiters(), n);
 }
 
 int EngineTest::CountTornReads(const std::vector<std::string>& keys,

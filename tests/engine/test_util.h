@@ -10,7 +10,9 @@
 // Tests never sleep: AdvanceTime moves the fake clock and runs every shard's active expiry.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <future>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -49,6 +51,20 @@ class EngineTest : public ::testing::TestWithParam<unsigned> {
   void AddTestObject(std::string_view key);
 
   unsigned shards() const { return GetParam(); }
+
+  // --- Blocking commands -------------------------------------------------------------
+  // Runs a command on a fresh session in the background (it may block).
+  std::future<Value> Start(std::vector<std::string> args);
+  // Clients blocked across the shards.
+  size_t Waiters();
+  // Waits (at most 5 s) until `n` clients are blocked; fails the test if they are not.
+  void AwaitWaiters(size_t n);
+  // Whether a Start()ed command answered within 10 s.
+  static bool Ready(std::future<Value>& f) {
+    return f.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  }
+  std::vector<std::shared_ptr<Session>> sessions_;  // Start's sessions, closed in TearDown
+
   // Runs `writes` on this thread while another client reads `keys` with MGET in a loop;
   // returns how many reads saw the keys at different values (a torn multi-key write).
   int CountTornReads(const std::vector<std::string>& keys, const std::function<void()>& writes);
