@@ -165,6 +165,20 @@ class Basics(harness.ServerTestCase):
             self.assertIn(name, text)
         self.assertNotIn("ERR", text + out.stderr.decode())
 
+    def test_redis_benchmark_default_tests_run_clean(self):
+        """Issue 5: redis-benchmark's default test list (lists, sets, hashes, sorted sets,
+        LRANGE, MSET) completes with no error reply."""
+        import subprocess
+        self.r.config_resetstat()
+        out = subprocess.run(["redis-benchmark", "-p", str(self.server.port), "-n", "20000", "-q"],
+                             capture_output=True, timeout=280)
+        text = out.stdout.decode().replace("\r", "\n")
+        for name in ("PING_INLINE", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD",
+                     "HSET", "SPOP", "ZADD", "ZPOPMIN", "LRANGE_600", "MSET"):
+            self.assertIn(name + " ", text.replace(":", " "))
+        self.assertNotIn("ERR", text + out.stderr.decode())
+        self.assertEqual(self.r.info("stats")["total_error_replies"], 0)
+
 
 if __name__ == "__main__":
     harness.main()
