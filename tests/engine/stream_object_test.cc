@@ -136,6 +136,7 @@ TEST(StreamObjectTest, BytesPerEntry) {
   double estimate = static_cast<double>(s->MemoryUsage()) / kN;
   std::printf("stream bytes per entry: measured %.1f, MEMORY USAGE estimate %.1f\n", measured,
               estimate);
+  if (measured <= 0) GTEST_SKIP() << "this allocator (a sanitizer's) does not report mallinfo2";
   EXPECT_LT(measured, 128.0);
   EXPECT_GT(estimate, measured * 0.8);  // the estimate stays near the truth
   EXPECT_LT(estimate, measured * 1.25);
