@@ -11,6 +11,7 @@
 #include "engine/db.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
+#include "engine/scan_args.h"
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
 
@@ -76,6 +77,44 @@ bool FindObject(CommandContext& ctx, std::string_view key, ObjType type, T** out
     ctx.Error(errors::kWrongType);
     return false;
   }
+  *out = node != nullptr ? static_cast<T*>(Db::ObjectOf(node)) : nullptr;
+  return true;
+}
+
+// HSCAN, SSCAN and ZSCAN's opening, in Redis's order of checks: the cursor (args[2]), then
+// the key (args[1]; a missing key replies an empty scan whatever follows), then the
+// options. False when it has replied; else *cursor, *object and *options are set.
+template <typename T>
+bool BeginObjectScan(CommandContext& ctx, ObjType type, uint64_t* cursor, T** object,
+                     ScanOptions* options) {
+  if (!ParseScanCursor(ctx.arg(2), cursor)) return ctx.Error(errors::kInvalidCursor), false;
+  if (!FindObject(ctx, ctx.arg(1), type, object)) return false;
+  if (*object == nullptr) {
+    ctx.reply.Array(2);
+    ctx.reply.Bulk("0");
+    ctx.reply.Array(0);
+    return false;
+  }
+  std::string_view error = ParseScanOptions(ctx.args, 3, /*allow_type=*/false, options);
+  if (!error.empty()) return ctx.Error(error), false;
+  return true;
+}
+
+// Redis's lookupKeyWrite for a typed value: the node at `key` in `db`, or null when the
+// key is missing (not counted as a hit or a miss). False after replying WRONGTYPE.
+inline bool FindNodeForWrite(CommandContext& ctx, Db& db, std::string_view key, ObjType type,
+                             KeyNode** node) {
+  bool wrong_type;
+  *node = db.FindOfType(key, type, &wrong_type);
+  if (wrong_type) ctx.Error(errors::kWrongType);
+  return !wrong_type;
+}
+
+// The same, giving the object.
+template <typename T>
+bool FindObjectForWrite(CommandContext& ctx, std::string_view key, ObjType type, T** out) {
+  KeyNode* node;
+  if (!FindNodeForWrite(ctx, ctx.db(key), key, type, &node)) return false;
   *out = node != nullptr ? static_cast<T*>(Db::ObjectOf(node)) : nullptr;
   return true;
 }

@@ -48,10 +48,7 @@ bool FindHash(CommandContext& ctx, std::string_view key, HashObject** hash) {
 // The hash at `key` for a write, or null when missing (no create). False after replying
 // WRONGTYPE.
 bool FindHashForWrite(CommandContext& ctx, Db& db, std::string_view key, KeyNode** node) {
-  bool wrong_type;
-  *node = db.FindOfType(key, ObjType::kHash, &wrong_type);
-  if (wrong_type) ctx.Error(errors::kWrongType);
-  return !wrong_type;
+  return FindNodeForWrite(ctx, db, key, ObjType::kHash, node);
 }
 
 // Redis's hashTypeLookupWriteOrCreate: the hash at `key`, created empty when missing (the
@@ -299,17 +296,9 @@ void CmdHRandField(CommandContext& ctx) {
 // them, as in Redis. The reply is [cursor, [field, value, ...]] in both protocols.
 void CmdHScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(2), &cursor)) return ctx.Error(errors::kInvalidCursor);
   HashObject* hash;
-  if (!FindHash(ctx, ctx.arg(1), &hash)) return;
-  if (hash == nullptr) {
-    ctx.reply.Array(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.Array(0);
-  }
   ScanOptions options;
-  std::string_view error = ParseScanOptions(ctx.args, 3, /*allow_type=*/false, &options);
-  if (!error.empty()) return ctx.Error(error);
+  if (!BeginObjectScan(ctx, ObjType::kHash, &cursor, &hash, &options)) return;
   std::vector<HashObject::Entry> page;
   const uint64_t next = hash->Scan(cursor, static_cast<size_t>(options.count), &page);
   std::vector<std::string_view> items;

@@ -58,14 +58,7 @@ bool FindList(CommandContext& ctx, std::string_view key, ListObject** list) {
 // The list at `key` for a write, or null when missing (no create). False after replying
 // WRONGTYPE.
 bool FindListForWrite(CommandContext& ctx, std::string_view key, ListObject** list) {
-  bool wrong_type;
-  KeyNode* node = ctx.db(key).FindOfType(key, ObjType::kList, &wrong_type);
-  if (wrong_type) {
-    ctx.Error(errors::kWrongType);
-    return false;
-  }
-  *list = node ? ListOf(node) : nullptr;
-  return true;
+  return FindObjectForWrite(ctx, key, ObjType::kList, list);
 }
 
 // After a write that removed elements: deletes the key when the list is empty, else lets

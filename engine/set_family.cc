@@ -67,10 +67,7 @@ bool FindSet(CommandContext& ctx, std::string_view key, SetObject** set) {
 // The node of the set at `key` for a write, or null when missing (no create). False after
 // replying WRONGTYPE.
 bool FindSetForWrite(CommandContext& ctx, std::string_view key, KeyNode** node) {
-  bool wrong_type;
-  *node = ctx.db(key).FindOfType(key, ObjType::kSet, &wrong_type);
-  if (wrong_type) ctx.Error(errors::kWrongType);
-  return !wrong_type;
+  return FindNodeForWrite(ctx, ctx.db(key), key, ObjType::kSet, node);
 }
 
 // After a write that removed `removed` members: deletes the key when the set is empty,
@@ -470,17 +467,9 @@ void CmdSInterCard(CommandContext& ctx) {
 // them, as in Redis. The reply is [cursor, [member, ...]] in both protocols.
 void CmdSScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(2), &cursor)) return ctx.Error(errors::kInvalidCursor);
   SetObject* set;
-  if (!FindSet(ctx, ctx.arg(1), &set)) return;
-  if (set == nullptr) {
-    ctx.reply.Array(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.Array(0);
-  }
   ScanOptions options;
-  std::string_view error = ParseScanOptions(ctx.args, 3, /*allow_type=*/false, &options);
-  if (!error.empty()) return ctx.Error(error);
+  if (!BeginObjectScan(ctx, ObjType::kSet, &cursor, &set, &options)) return;
   std::vector<std::string> page;
   const uint64_t next = set->Scan(cursor, static_cast<size_t>(options.count), &page);
   std::vector<std::string_view> items;

@@ -68,14 +68,7 @@ bool FindZSet(CommandContext& ctx, std::string_view key, ZSetObject** zset) {
 // The set at `key` for a write, or null when missing (no create). False after replying
 // WRONGTYPE.
 bool FindZSetForWrite(CommandContext& ctx, std::string_view key, ZSetObject** zset) {
-  bool wrong_type;
-  KeyNode* node = ctx.db(key).FindOfType(key, ObjType::kZSet, &wrong_type);
-  if (wrong_type) {
-    ctx.Error(errors::kWrongType);
-    return false;
-  }
-  *zset = node ? ZSetOf(node) : nullptr;
-  return true;
+  return FindObjectForWrite(ctx, key, ObjType::kZSet, zset);
 }
 
 // After a write that removed `removed` members: deletes the key when the set is empty,
@@ -1063,17 +1056,9 @@ void CmdZRandMember(CommandContext& ctx) {
 // reply is [cursor, [member, score, ...]] with scores as bulk strings in both protocols.
 void CmdZScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(2), &cursor)) return ctx.Error(errors::kInvalidCursor);
   ZSetObject* zset;
-  if (!FindZSet(ctx, ctx.arg(1), &zset)) return;
-  if (zset == nullptr) {
-    ctx.reply.Array(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.Array(0);
-  }
   ScanOptions options;
-  std::string_view error = ParseScanOptions(ctx.args, 3, /*allow_type=*/false, &options);
-  if (!error.empty()) return ctx.Error(error);
+  if (!BeginObjectScan(ctx, ObjType::kZSet, &cursor, &zset, &options)) return;
   std::vector<Entry> page;
   const uint64_t next = zset->Scan(cursor, static_cast<size_t>(options.count), &page);
   std::vector<std::string> items;
