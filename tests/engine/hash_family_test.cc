@@ -22,16 +22,12 @@ class HashFamilyTest : public EngineTest {
   // Runs `body` once per encoding, each time on a fresh engine.
   template <typename Fn>
   void ForEachEncoding(Fn body) {
-    for (bool table : {false, true}) {
-      SCOPED_TRACE(table ? "hashtable encoding" : "listpack encoding");
-      if (table) {
-        TearDown();
-        SetUp();
-        ASSERT_THAT(Run({"config", "set", "hash-max-listpack-entries", "0"}), OkArg());
-      }
-      table_ = table;
-      body();
-    }
+    ForEachPass({{"listpack encoding", {}},
+                 {"hashtable encoding", {{"hash-max-listpack-entries", "0"}}}},
+                [&](size_t i) {
+                  table_ = i == 1;
+                  body();
+                });
   }
   // What OBJECT ENCODING says of a small hash in the current pass.
   std::string SmallEncoding() const { return table_ ? "hashtable" : "listpack"; }

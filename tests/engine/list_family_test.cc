@@ -29,16 +29,12 @@ class ListFamilyTest : public EngineTest {
   // Runs `body` once per encoding, each time on a fresh engine.
   template <typename Fn>
   void ForEachEncoding(Fn body) {
-    for (bool small_nodes : {false, true}) {
-      SCOPED_TRACE(small_nodes ? "one element per node" : "default node size");
-      if (small_nodes) {
-        TearDown();
-        SetUp();
-        ASSERT_THAT(Run({"config", "set", "list-max-listpack-size", "1"}), OkArg());
-      }
-      small_nodes_ = small_nodes;
-      body();
-    }
+    ForEachPass({{"default node size", {}},
+                 {"one element per node", {{"list-max-listpack-size", "1"}}}},
+                [&](size_t i) {
+                  small_nodes_ = i == 1;
+                  body();
+                });
   }
   // OBJECT ENCODING of a list of 2+ small elements.
   std::string SmallEncoding() const { return small_nodes_ ? "quicklist" : "listpack"; }

@@ -33,21 +33,14 @@ class SetFamilyTest : public EngineTest {
   // Runs `body` once per encoding pass, each time on a fresh engine.
   template <typename Fn>
   void ForEachEncoding(Fn body) {
-    for (Pass pass : {Pass::kDefault, Pass::kNoIntSet, Pass::kHashtable}) {
-      SCOPED_TRACE(pass == Pass::kDefault    ? "default limits"
-                   : pass == Pass::kNoIntSet ? "no intset"
-                                             : "hashtable only");
-      if (pass != Pass::kDefault) {
-        TearDown();
-        SetUp();
-        ASSERT_THAT(Run({"config", "set", "set-max-intset-entries", "0"}), OkArg());
-      }
-      if (pass == Pass::kHashtable) {
-        ASSERT_THAT(Run({"config", "set", "set-max-listpack-entries", "0"}), OkArg());
-      }
-      pass_ = pass;
-      body();
-    }
+    ForEachPass({{"default limits", {}},
+                 {"no intset", {{"set-max-intset-entries", "0"}}},
+                 {"hashtable only",
+                  {{"set-max-intset-entries", "0"}, {"set-max-listpack-entries", "0"}}}},
+                [&](size_t i) {
+                  pass_ = static_cast<Pass>(i);
+                  body();
+                });
   }
   std::string IntEncoding() const {
     return pass_ == Pass::kDefault ? "intset" : pass_ == Pass::kNoIntSet ? "listpack" : "hashtable";

@@ -52,6 +52,29 @@ class EngineTest : public ::testing::TestWithParam<unsigned> {
 
   unsigned shards() const { return GetParam(); }
 
+  // --- Encodings ----------------------------------------------------------------------
+  // One pass of a family test: its name, and the CONFIG SET pairs that force its encoding.
+  struct EncodingPass {
+    std::string name;
+    std::vector<std::pair<std::string, std::string>> config;
+  };
+  // Runs body(i) once per pass, each time on a fresh engine configured as passes[i] says
+  // (Redis runs its type tests once per encoding the same way).
+  template <typename Fn>
+  void ForEachPass(const std::vector<EncodingPass>& passes, Fn body) {
+    for (size_t i = 0; i < passes.size(); ++i) {
+      SCOPED_TRACE(passes[i].name);
+      if (i > 0) {
+        TearDown();
+        SetUp();
+      }
+      for (const auto& [name, value] : passes[i].config) {
+        ASSERT_EQ(Run({"config", "set", name, value}).str, "OK") << name;
+      }
+      body(i);
+    }
+  }
+
   // --- Blocking commands -------------------------------------------------------------
   // Runs a command on a fresh session in the background (it may block).
   std::future<Value> Start(std::vector<std::string> args);

@@ -28,16 +28,12 @@ class ZSetFamilyTest : public EngineTest {
   // Runs `body` once per encoding, each time on a fresh engine.
   template <typename Fn>
   void ForEachEncoding(Fn body) {
-    for (bool skiplist : {false, true}) {
-      SCOPED_TRACE(skiplist ? "skiplist encoding" : "listpack encoding");
-      if (skiplist) {
-        TearDown();
-        SetUp();
-        ASSERT_THAT(Run({"config", "set", "zset-max-listpack-entries", "0"}), OkArg());
-      }
-      skiplist_ = skiplist;
-      body();
-    }
+    ForEachPass({{"listpack encoding", {}},
+                 {"skiplist encoding", {{"zset-max-listpack-entries", "0"}}}},
+                [&](size_t i) {
+                  skiplist_ = i == 1;
+                  body();
+                });
   }
   std::string SmallEncoding() const { return skiplist_ ? "skiplist" : "listpack"; }
   // zadd key 1 a 2 b 3 c 4 d 5 e
