@@ -183,11 +183,6 @@ KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
   return moved;
 }
 
-void Db::Swap(Db& other) {
-  std::swap(table_, other.table_);
-  std::swap(expires_, other.expires_);
-}
-
 void Db::NotifyWrite(std::string_view key) {
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);

@@ -95,8 +95,6 @@ class Db {
   // (RENAME). An object changes hands without a copy; a string's bytes are copied into the
   // new node, since they live inside the old one. Returns the new node.
   KeyNode* MoveTo(KeyNode* node, Db& dst, std::string_view new_key);
-  // Swaps contents with another database of the same shard (SWAPDB).
-  void Swap(Db& other);
   // Call after changing a value in place; the write methods above call it themselves.
   void NotifyWrite(std::string_view key);
 
