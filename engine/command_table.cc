@@ -218,6 +218,17 @@ CommandSpec kRows[] = {
   ROW("script|kill", 2, kNoScript|kAllowBusy, 0, 0, 0, CmdScriptKill, "@slow @scripting", "scripting", "Terminates a server-side Lua script during execution.", "2.6.0"),
   ROW("script|help", 2, kLS, 0, 0, 0, CmdScriptHelp, "@slow @scripting", "scripting", "Returns helpful text about the different subcommands.", "5.0.0"),
 
+  // --- versioned secrets (Shoal) ---
+  ROW("kv2.put", -4, kW|kD, 1, 1, 1, CmdKv2Put, "@write @slow", "generic", "Shoal: writes a new version of a versioned secret, optionally with check-and-set.", "7.2.4"),
+  ROW("kv2.patch", -4, kW|kD, 1, 1, 1, CmdKv2Patch, "@write @slow", "generic", "Shoal: writes a new version merging fields into the latest live version.", "7.2.4"),
+  ROW("kv2.get", -2, kR|kF, 1, 1, 1, CmdKv2Get, "@read @fast", "generic", "Shoal: returns the data of a version of a versioned secret.", "7.2.4"),
+  ROW("kv2.metadata", 2, kR, 1, 1, 1, CmdKv2Metadata, "@read @slow", "generic", "Shoal: returns the metadata and version list of a versioned secret.", "7.2.4"),
+  ROW("kv2.delete", -2, kW, 1, 1, 1, CmdKv2Delete, "@write @slow", "generic", "Shoal: soft-deletes versions of a versioned secret (by default the latest).", "7.2.4"),
+  ROW("kv2.undelete", -4, kW, 1, 1, 1, CmdKv2Undelete, "@write @slow", "generic", "Shoal: restores soft-deleted versions of a versioned secret.", "7.2.4"),
+  ROW("kv2.destroy", -4, kW, 1, 1, 1, CmdKv2Destroy, "@write @slow", "generic", "Shoal: wipes the data of versions of a versioned secret for good.", "7.2.4"),
+  ROW("kv2.config", -3, kW|kD, 1, 1, 1, CmdKv2Config, "@write @slow", "generic", "Shoal: sets the metadata of a versioned secret.", "7.2.4"),
+  ROW("kv2.list", 2, kR|kAllShards, 0, 0, 0, CmdKv2List, "@read @slow", "generic", "Shoal: lists the versioned secrets directly under a path.", "7.2.4"),
+
   // --- connection ---
   ROW("ping", -1, kF, 0, 0, 0, CmdPing, "@fast @connection", "connection", "Returns the server's liveliness response.", "1.0.0"),
   ROW("echo", 2, kF, 0, 0, 0, CmdEcho, "@fast @connection", "connection", "Returns the given string.", "1.0.0"),

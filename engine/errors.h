@@ -221,6 +221,20 @@ inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDO
 inline constexpr std::string_view kShutdownAbortFailed =
     "ERR Errors trying to abort SHUTDOWN. Check logs.";
 
+// Versioned secrets (kv2_family.cc), in OpenBao's words.
+inline constexpr std::string_view kCasMismatch =
+    "CASMISMATCH check-and-set parameter did not match the current version";
+inline constexpr std::string_view kCasRequired =
+    "ERR check-and-set parameter required for this call";
+inline constexpr std::string_view kKv2NoLiveVersion =
+    "ERR no live version to patch: the latest version is missing, deleted or destroyed";
+inline constexpr std::string_view kKv2BadVersion =
+    "ERR version must be a positive integer";
+inline constexpr std::string_view kKv2BadMaxVersions =
+    "ERR max-versions must be an integer between 0 and 4294967295";
+inline constexpr std::string_view kKv2CustomLimits =
+    "ERR custom metadata allows at most 64 keys, keys up to 128 bytes and values up to 512 bytes";
+
 // "ERR wrong number of arguments for 'get' command" (name as Redis spells it: lower case,
 // "config|get" for a subcommand).
 std::string WrongArgs(std::string_view command);

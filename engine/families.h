@@ -103,6 +103,11 @@ void EvalKeys(ArgList args, KeyList* keys);
 // The script's SHA: EVALSHA's argument (lower case), or the SHA1 of EVAL's body.
 std::string ScriptSha(ArgList args, bool by_sha);
 
+// kv2_family.cc (versioned secrets)
+SHOAL_HANDLER(CmdKv2Put); SHOAL_HANDLER(CmdKv2Patch); SHOAL_HANDLER(CmdKv2Get);
+SHOAL_HANDLER(CmdKv2Metadata); SHOAL_HANDLER(CmdKv2Delete); SHOAL_HANDLER(CmdKv2Undelete);
+SHOAL_HANDLER(CmdKv2Destroy); SHOAL_HANDLER(CmdKv2Config); SHOAL_HANDLER(CmdKv2List);
+
 // connection_family.cc
 SHOAL_HANDLER(CmdPing); SHOAL_HANDLER(CmdEcho); SHOAL_HANDLER(CmdHello); SHOAL_HANDLER(CmdAuth);
 SHOAL_HANDLER(CmdQuit); SHOAL_HANDLER(CmdReset); SHOAL_HANDLER(CmdSelect);

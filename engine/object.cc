@@ -5,7 +5,7 @@
 
 namespace shoal::engine {
 namespace {
-constexpr std::string_view kNames[] = {"string", "list", "set", "zset", "hash", "stream"};
+constexpr std::string_view kNames[] = {"string", "list", "set", "zset", "hash", "stream", "kv2"};
 }  // namespace
 
 std::string_view TypeName(ObjType type) { return kNames[static_cast<int>(type)]; }

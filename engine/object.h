@@ -22,9 +22,10 @@ enum class ObjType : uint8_t {
   kZSet = 3,
   kHash = 4,
   kStream = 5,
+  kKv2 = 6,  // versioned secrets (kv2_object.h)
 };
 
-// "string", "list", "set", "zset", "hash", "stream": what TYPE replies.
+// "string", "list", "set", "zset", "hash", "stream", "kv2": what TYPE replies.
 std::string_view TypeName(ObjType type);
 // Parses a TYPE name (SCAN ... TYPE t); false when unknown.
 bool ParseTypeName(std::string_view name, ObjType* type);
