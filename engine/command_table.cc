@@ -229,6 +229,17 @@ CommandSpec kRows[] = {
   ROW("kv2.config", -3, kW|kD, 1, 1, 1, CmdKv2Config, "@write @slow", "generic", "Shoal: sets the metadata of a versioned secret.", "7.2.4"),
   ROW("kv2.list", 2, kR|kAllShards, 0, 0, 0, CmdKv2List, "@read @slow", "generic", "Shoal: lists the versioned secrets directly under a path.", "7.2.4"),
 
+  // --- tags, retention, holds (Shoal) ---
+  ROW("tag.set", -4, kW|kD|kF|kMetaOnly, 1, 1, 1, CmdTagSet, "@write @fast", "generic", "Shoal: sets tags on a key.", "7.2.4"),
+  ROW("tag.get", 2, kR|kF, 1, 1, 1, CmdTagGet, "@read @fast", "generic", "Shoal: returns the tags of a key.", "7.2.4"),
+  ROW("tag.del", -3, kW|kF|kMetaOnly, 1, 1, 1, CmdTagDel, "@write @fast", "generic", "Shoal: removes tags from a key.", "7.2.4"),
+  ROW("tag.find", -3, kR|kAllShards, 0, 0, 0, CmdTagFind, "@read @slow", "generic", "Shoal: returns the keys that carry a tag, from the tag index.", "7.2.4"),
+  ROW("tag.setprefix", -4, kW|kD|kAllShards|kMetaOnly, 0, 0, 0, CmdTagSetPrefix, "@write @slow", "generic", "Shoal: tags every key that starts with a prefix.", "7.2.4"),
+  ROW("tag.delkeys", 3, kW|kAllShards, 0, 0, 0, CmdTagDelKeys, "@write @slow", "generic", "Shoal: deletes the keys that carry a tag, skipping retained or held keys.", "7.2.4"),
+  ROW("hmerge", -3, kW|kD, 1, -1, 1, CmdHMerge, "@write @hash @slow", "hash", "Shoal: merges the fields of hashes into a destination hash, later sources winning.", "7.2.4"),
+  ROW("retain", -2, kW|kF|kMetaOnly, 1, 1, 1, CmdRetain, "@write @fast", "generic", "Shoal: shows, sets, extends or clears a key's retention lock.", "7.2.4"),
+  ROW("legalhold", 3, kW|kF|kMetaOnly, 1, 1, 1, CmdLegalHold, "@write @fast", "generic", "Shoal: shows, sets or releases a key's legal hold.", "7.2.4"),
+
   // --- connection ---
   ROW("ping", -1, kF, 0, 0, 0, CmdPing, "@fast @connection", "connection", "Returns the server's liveliness response.", "1.0.0"),
   ROW("echo", 2, kF, 0, 0, 0, CmdEcho, "@fast @connection", "connection", "Returns the given string.", "1.0.0"),

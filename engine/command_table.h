@@ -53,6 +53,9 @@ enum CommandFlag : uint32_t {
   // Shoal routing: a script (EVAL, EVALSHA...): it holds its KEYS' shards or every shard,
   // as its SHA's learned mode says (scripts.h).
   kScript = 1u << 26,
+  // Shoal: the command changes a key's metadata (tags, retention, hold), never its value:
+  // a retained key does not refuse it.
+  kMetaOnly = 1u << 27,
 };
 
 // Custom key extraction, for commands whose keys are not at fixed positions.

@@ -58,6 +58,10 @@ Config::Config() {
   add("lfu-log-factor", K::kInt, "10", true, 0);
   add("lfu-decay-time", K::kInt, "1", true, 0);
   add("active-expire", K::kBool, "yes", true);
+  add("admin-password", K::kString, "", true);  // AUTH admin <password>: RETAIN CLEAR
+  add("tag-max-per-key", K::kInt, "10", true, 0, 1 << 20);
+  add("tag-max-key-len", K::kInt, "128", true, 1, 1 << 20);
+  add("tag-max-value-len", K::kInt, "256", true, 0, 1 << 20);
 }
 
 void Config::Add(Param p) {

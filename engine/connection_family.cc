@@ -42,6 +42,14 @@ bool SameSecret(std::string_view a, std::string_view b) {
 // Redis's ACLAuthenticateUser for the default user alone. Marks the session authenticated
 // on success; a failure leaves its state as it was (Redis does not log a client out).
 bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  if (user == "admin") {
+    // The retention administrator (retention_family.cc): authenticated, with admin rights.
+    std::string admin = ctx.engine().config().GetString("admin-password");
+    if (admin.empty() || !SameSecret(pass, admin)) return false;
+    ctx.session.set_authenticated(true);
+    ctx.session.set_admin(true);
+    return true;
+  }
   if (user != kDefaultUser) return false;
   std::string required = ctx.engine().config().GetString("requirepass");
   if (!required.empty() && !SameSecret(pass, required)) return false;
@@ -168,6 +176,7 @@ void CmdReset(CommandContext& ctx) {
   s.set_reply_mode(Session::ReplyMode::kOn);
   s.set_no_evict(false);
   s.set_authenticated(ctx.engine().config().GetString("requirepass").empty());
+  s.set_admin(false);
   ctx.reply.SimpleString("RESET");
 }
 

@@ -18,6 +18,7 @@ std::string_view PointerBytes(const Object* const* p) {
 
 Db::Db(Shard* shard, int index) : shard_(shard), index_(index) {
   table_.set_disposer(&DisposeNode);
+  meta_.set_lock_counter(&shard->engine().locked_keys);
 }
 
 Db::~Db() = default;
@@ -31,7 +32,28 @@ Object* Db::ObjectOf(const KeyNode* node) {
 }
 
 bool Db::IsExpired(const KeyNode* node) const {
-  return node->has_expiry() && node->expire_at() <= now_ms();
+  return node->has_expiry() && node->expire_at() <= now_ms() && !Undeletable(node);
+}
+
+KeyMeta& Db::EditMeta(KeyNode* node) {
+  node->set_user_flags((node->flags() & 0xE) | KeyMetaStore::kHasMeta);
+  return meta_.Get(node->key());
+}
+
+void Db::TrimMeta(KeyNode* node) {
+  if (meta_.EraseIfEmpty(node->key())) {
+    node->set_user_flags(node->flags() & 0xE & ~KeyMetaStore::kHasMeta);
+  }
+}
+
+bool Db::Undeletable(const KeyNode* node) const {
+  const KeyMeta* meta = MetaOf(node);
+  return meta != nullptr && meta->undeletable(now_ms());
+}
+
+bool Db::Retained(const KeyNode* node) const {
+  const KeyMeta* meta = MetaOf(node);
+  return meta != nullptr && meta->retained(now_ms());
 }
 
 KeyNode* Db::Find(std::string_view key) {
@@ -64,6 +86,10 @@ size_t Db::MemoryUsage() const {
 
 KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view value,
                        int64_t expire_at) {
+  if (node != nullptr && MetaOf(node) != nullptr) {
+    meta_.DropTags(key);
+    TrimMeta(node);
+  }
   bool had_ttl = node != nullptr && node->has_expiry();
   bool want_ttl = expire_at == kKeepTtl ? had_ttl : expire_at > 0;
   if (node == nullptr) {
@@ -82,6 +108,13 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
     node->set_expire_at(expire_at);
     Arm(node);
   }
+  NotifyWrite(key);
+  return node;
+}
+
+KeyNode* Db::UpdateString(std::string_view key, KeyNode* node, std::string_view value) {
+  if (node == nullptr) return SetString(key, nullptr, value, 0);
+  node = table_.Reset(node, static_cast<uint8_t>(ObjType::kString), value, node->has_expiry());
   NotifyWrite(key);
   return node;
 }
@@ -123,6 +156,7 @@ KeyNode* Db::SetExpire(KeyNode* node, int64_t expire_at) {
 
 void Db::Forget(KeyNode* node) {
   if (node->has_expiry()) --expires_;
+  if (node->flags() & KeyMetaStore::kHasMeta) meta_.Erase(node->key());
 }
 
 void Db::Delete(KeyNode* node) {
@@ -143,20 +177,27 @@ size_t Db::Clear() {
   shard_->watches().TouchDb(index_,
                             [this](std::string_view key) { return table_.Find(key) != nullptr; });
   table_.Clear();
+  meta_.Clear();
   expires_ = 0;
   shard_->stats().dirty.Add(n);
   return n;
 }
 
-KeyNode* Db::Detach(KeyNode* node) {
+KeyNode* Db::Detach(KeyNode* node, KeyMeta* meta) {
+  *meta = meta_.Take(node->key());
   Forget(node);
   NotifyWrite(node->key());
   table_.Detach(node);
   return node;
 }
 
-KeyNode* Db::Attach(KeyNode* node) {
+KeyNode* Db::Attach(KeyNode* node, KeyMeta meta) {
   table_.Attach(node);
+  node->set_user_flags(node->flags() & 0xE & ~KeyMetaStore::kHasMeta);
+  if (!meta.empty()) {
+    EditMeta(node);
+    meta_.Put(node->key(), std::move(meta));
+  }
   if (node->has_expiry()) {
     ++expires_;
     node->set_aux(0);  // this shard's wheel has no entry for it yet
@@ -168,6 +209,7 @@ KeyNode* Db::Attach(KeyNode* node) {
 
 KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
   const int64_t expire_at = ExpireAt(node);
+  KeyMeta meta = meta_.Take(node->key());
   KeyNode* moved;
   if (TypeOf(node) == ObjType::kString) {
     // Inserting never moves other nodes, so the source bytes stay valid while copied.
@@ -180,6 +222,10 @@ KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
     moved = dst.AddObject(new_key, std::move(object), expire_at);
   }
   Delete(node);
+  if (!meta.empty()) {
+    dst.EditMeta(moved);
+    dst.meta_.Put(new_key, std::move(meta));
+  }
   return moved;
 }
 
@@ -201,6 +247,15 @@ void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
   KeyNode* node = table_.Find(key);
   if (node == nullptr || !node->has_expiry() || node->aux() != deadline) return;  // stale
   if (node->expire_at() <= now_ms()) {
+    if (const KeyMeta* meta = MetaOf(node); meta != nullptr && meta->undeletable(now_ms())) {
+      // Retained or held: it expires when the retention ends (a hold's release re-arms).
+      node->set_aux(0);
+      if (meta->retained(now_ms())) {
+        node->set_aux(meta->retain_until_ms);
+        shard_->wheel().Add(meta->retain_until_ms, WheelEntry{this, std::string(key)});
+      }
+      return;
+    }
     Delete(node);
     shard_->stats().expired_keys.Add();
     return;

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "engine/ds/key_table.h"
+#include "engine/key_meta.h"
 #include "engine/object.h"
 
 namespace shoal::engine {
@@ -73,8 +74,12 @@ class Db {
   // --- Writes -------------------------------------------------------------------------
   // Stores a string under `key`. `node` is the key's current live node or null. expire_at
   // is an absolute time, 0 for no TTL, or kKeepTtl. Returns the key's node.
+  // A whole new value: the key loses its tags (key_meta.h).
   KeyNode* SetString(std::string_view key, KeyNode* node, std::string_view value,
                      int64_t expire_at);
+  // Changes a string key's value in place (INCR, INCRBYFLOAT): TTL and tags are kept.
+  // A null node creates the key.
+  KeyNode* UpdateString(std::string_view key, KeyNode* node, std::string_view value);
   // Changes a string's length in place, keeping its leading bytes; the caller then writes
   // through node->mutable_value() and calls NotifyWrite. Returns the (maybe moved) node.
   KeyNode* ResizeString(KeyNode* node, size_t len);
@@ -86,10 +91,11 @@ class Db {
   bool Delete(std::string_view key);  // false when absent
   // Removes every key (FLUSHDB). Returns how many were removed.
   size_t Clear();
-  // Takes a live node out of this database, to Attach it to another (RENAME, MOVE).
-  KeyNode* Detach(KeyNode* node);
-  // Adds a detached node; its key must be absent here.
-  KeyNode* Attach(KeyNode* node);
+  // Takes a live node out of this database, to Attach it to another (MOVE), with its
+  // metadata in *meta.
+  KeyNode* Detach(KeyNode* node, KeyMeta* meta);
+  // Adds a detached node and its metadata; its key must be absent here.
+  KeyNode* Attach(KeyNode* node, KeyMeta meta);
   // Gives a live node's value and TTL to the absent key `new_key` of `dst` (this database
   // or another, on this shard or on one parked for the caller) and deletes the node
   // (RENAME). An object changes hands without a copy; a string's bytes are copied into the
@@ -97,6 +103,21 @@ class Db {
   KeyNode* MoveTo(KeyNode* node, Db& dst, std::string_view new_key);
   // Call after changing a value in place; the write methods above call it themselves.
   void NotifyWrite(std::string_view key);
+
+  // --- Tags, retention, holds (key_meta.h) -------------------------------------------
+  KeyMetaStore& meta() { return meta_; }
+  // The node's metadata, or null.
+  const KeyMeta* MetaOf(const KeyNode* node) const {
+    return (node->flags() & KeyMetaStore::kHasMeta) ? meta_.Find(node->key()) : nullptr;
+  }
+  // The key's metadata entry, created when missing (the node gets the flag).
+  KeyMeta& EditMeta(KeyNode* node);
+  // Drops the node's metadata entry when it became empty.
+  void TrimMeta(KeyNode* node);
+  // Retained or held now: no delete, no expiry.
+  bool Undeletable(const KeyNode* node) const;
+  // Retained now: no write at all.
+  bool Retained(const KeyNode* node) const;
 
   // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
   void OnWheelEntry(std::string_view key, int64_t deadline);
@@ -109,6 +130,7 @@ class Db {
   int index_;
   ds::KeyTable table_;
   size_t expires_ = 0;
+  KeyMetaStore meta_;
 };
 
 }  // namespace shoal::engine

@@ -101,6 +101,9 @@ class Engine {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<bool> active_expire{true};
+  // Keys with a retention or a legal hold, over every shard and database: while 0, writes
+  // skip the retention guard (retention_family.cc).
+  std::atomic<int64_t> locked_keys{0};
 
  private:
   std::vector<std::unique_ptr<Executor>> executors_;

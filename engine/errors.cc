@@ -91,4 +91,15 @@ std::string NoKeyOrGroup(std::string_view key, std::string_view group) {
   return StrCat("NOGROUP No such key '", key, "' or consumer group '", group, "'");
 }
 
+std::string Locked(std::string_view key, std::string_view why) {
+  return StrCat("LOCKED key '", key, "' is ", why);
+}
+
+std::string TooManyTags(size_t limit) { return StrCat("ERR a key holds at most ", limit, " tags"); }
+
+std::string TagTooLong(size_t key_len, size_t value_len) {
+  return StrCat("ERR tag names are 1 to ", key_len, " bytes and tag values up to ", value_len,
+                " bytes");
+}
+
 }  // namespace shoal::engine::errors

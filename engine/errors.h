@@ -234,6 +234,21 @@ inline constexpr std::string_view kKv2BadMaxVersions =
     "ERR max-versions must be an integer between 0 and 4294967295";
 inline constexpr std::string_view kKv2CustomLimits =
     "ERR custom metadata allows at most 64 keys, keys up to 128 bytes and values up to 512 bytes";
+inline constexpr std::string_view kInvalidRetention =
+    "ERR invalid retention: give a positive number of seconds or a future unix time in ms";
+inline constexpr std::string_view kRetentionShortened =
+    "ERR a retention can be extended, not shortened";
+inline constexpr std::string_view kRetentionClearNeedsAdmin =
+    "NOPERM RETAIN CLEAR needs admin rights (AUTH admin <admin-password>)";
+inline constexpr std::string_view kFlushLocked =
+    "LOCKED the database holds retained or held keys";
+
+// "LOCKED key 'k' is retained" / "... is held": a write refused by a retention or a hold.
+std::string Locked(std::string_view key, std::string_view why);
+// "ERR a key holds at most 10 tags"
+std::string TooManyTags(size_t limit);
+// "ERR tag names are 1 to 128 bytes and tag values up to 256 bytes"
+std::string TagTooLong(size_t key_len, size_t value_len);
 
 // "ERR wrong number of arguments for 'get' command" (name as Redis spells it: lower case,
 // "config|get" for a subcommand).

@@ -108,6 +108,16 @@ SHOAL_HANDLER(CmdKv2Put); SHOAL_HANDLER(CmdKv2Patch); SHOAL_HANDLER(CmdKv2Get);
 SHOAL_HANDLER(CmdKv2Metadata); SHOAL_HANDLER(CmdKv2Delete); SHOAL_HANDLER(CmdKv2Undelete);
 SHOAL_HANDLER(CmdKv2Destroy); SHOAL_HANDLER(CmdKv2Config); SHOAL_HANDLER(CmdKv2List);
 
+// tag_family.cc, retention_family.cc (key tags, retention locks, legal holds)
+SHOAL_HANDLER(CmdHMerge);  // hash_family.cc
+SHOAL_HANDLER(CmdTagSet); SHOAL_HANDLER(CmdTagGet); SHOAL_HANDLER(CmdTagDel);
+SHOAL_HANDLER(CmdTagFind); SHOAL_HANDLER(CmdTagSetPrefix); SHOAL_HANDLER(CmdTagDelKeys);
+SHOAL_HANDLER(CmdRetain); SHOAL_HANDLER(CmdLegalHold);
+// The retention guard, before every write command's handler: false after replying -LOCKED.
+bool WriteAllowed(CommandContext& ctx);
+// Whether a database (the session's, or any with all_dbs) holds a retained or held key now.
+bool AnyKeyLocked(CommandContext& ctx, bool all_dbs);
+
 // connection_family.cc
 SHOAL_HANDLER(CmdPing); SHOAL_HANDLER(CmdEcho); SHOAL_HANDLER(CmdHello); SHOAL_HANDLER(CmdAuth);
 SHOAL_HANDLER(CmdQuit); SHOAL_HANDLER(CmdReset); SHOAL_HANDLER(CmdSelect);

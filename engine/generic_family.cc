@@ -11,6 +11,8 @@
 // string's bytes live inside its node, so they are copied into the node of the new name).
 // MOVE keeps the key's name, so the node itself changes databases (Detach, then Attach).
 // COPY duplicates: strings by bytes, other types by Object::Clone. All three keep the TTL.
+// Tags (key_meta.h) follow RENAME, MOVE and COPY; a retention or a hold follows RENAME and
+// MOVE, not COPY.
 //
 // SCAN's cursor joins the shard being walked and that shard's KeyTable cursor (a position
 // in a 40-bit hash-prefix space that stays meaningful across resizes):
@@ -284,13 +286,18 @@ void CmdCopy(CommandContext& ctx) {
   Db& dst = ctx.engine().shard(ctx.engine().ShardOf(to)).db(db_index);
   if (KeyNode* old = dst.Find(to)) {
     if (!replace) return ctx.reply.Integer(0);
+    if (dst.Retained(old)) return ctx.Error(errors::Locked(to, "retained"));
     dst.Delete(old);  // `old` is another key than `node`, or the same name in another db
   }
   const int64_t expire_at = Db::ExpireAt(node);
-  if (Db::TypeOf(node) == ObjType::kString) {
-    dst.SetString(to, nullptr, Db::StringOf(node), expire_at);
-  } else {
-    dst.AddObject(to, Db::ObjectOf(node)->Clone(), expire_at);
+  KeyNode* copy = Db::TypeOf(node) == ObjType::kString
+                      ? dst.SetString(to, nullptr, Db::StringOf(node), expire_at)
+                      : dst.AddObject(to, Db::ObjectOf(node)->Clone(), expire_at);
+  // Tags go with the copy; a retention or a hold stays with the original.
+  if (const KeyMeta* meta = src.MetaOf(node); meta != nullptr && !meta->tags.empty()) {
+    KeyMeta tags{.tags = meta->tags};  // a copy first: EditMeta may move src's entries
+    dst.EditMeta(copy);
+    dst.meta().Put(to, std::move(tags));
   }
   ctx.reply.Integer(1);
 }
@@ -307,7 +314,9 @@ void CmdMove(CommandContext& ctx) {
   Db& dst = shard.db(db_index);
   KeyNode* node = src.Find(key);
   if (node == nullptr || dst.Find(key) != nullptr) return ctx.reply.Integer(0);
-  dst.Attach(src.Detach(node));
+  KeyMeta meta;
+  node = src.Detach(node, &meta);
+  dst.Attach(node, std::move(meta));
   ctx.reply.Integer(1);
 }
 
@@ -400,12 +409,14 @@ void CmdDbSize(CommandContext& ctx) {
 
 void CmdFlushDb(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return;
+  if (AnyKeyLocked(ctx, /*all_dbs=*/false)) return ctx.Error(errors::kFlushLocked);
   for (unsigned i = 0; i < ctx.engine().shard_count(); ++i) ctx.db_on(i).Clear();
   ctx.reply.Ok();
 }
 
 void CmdFlushAll(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return;
+  if (AnyKeyLocked(ctx, /*all_dbs=*/true)) return ctx.Error(errors::kFlushLocked);
   for (unsigned i = 0; i < ctx.engine().shard_count(); ++i) {
     Shard& shard = ctx.engine().shard(i);
     for (int d = 0; d < shard.db_count(); ++d) shard.db(d).Clear();

@@ -313,4 +313,34 @@ void CmdHScan(CommandContext& ctx) {
   ctx.reply.BulkArray(items.data(), items.size());
 }
 
+// HMERGE dest src [src ...] (Shoal): sets every field of the source hashes into dest, a
+// later source winning over an earlier one; a missing source counts as empty. Replies how
+// many fields dest gained. Sources on other shards are parked with dest's shard for the
+// command (one transaction), so no client sees half a merge.
+void CmdHMerge(CommandContext& ctx) {
+  std::vector<std::string> flat;  // field, value, ...: copies, since dest may be a source
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    HashObject* src;
+    if (!FindHash(ctx, ctx.arg(i), &src)) return;
+    if (src == nullptr) continue;
+    src->ForEach([&](std::string_view f, std::string_view v) {
+      flat.emplace_back(f);
+      flat.emplace_back(v);
+    });
+  }
+  std::string_view key = ctx.arg(1);
+  Db& db = ctx.db(key);
+  KeyNode* node;
+  if (!FindHashForWrite(ctx, db, key, &node)) return;
+  if (flat.empty()) return ctx.reply.Integer(0);
+  const HashObject::Limits limits = ReadLimits(ctx);
+  HashObject* hash = FindOrCreateHash(ctx, db, key);
+  const std::vector<std::string_view> pairs(flat.begin(), flat.end());
+  hash->PrepareFor(ArgList(pairs.data(), pairs.size()), limits);
+  int64_t added = 0;
+  for (size_t i = 0; i < pairs.size(); i += 2) added += hash->Set(pairs[i], pairs[i + 1], limits);
+  db.NotifyWrite(key);
+  ctx.reply.Integer(added);
+}
+
 }  // namespace shoal::engine

@@ -309,7 +309,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   protocol::ReplyWriter writer(out_, resp != 0 ? resp : this->resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
-  spec.handler(ctx);
+  if (!spec.is_write() || (spec.flags & kMetaOnly) || WriteAllowed(ctx)) spec.handler(ctx);
   if (rerun_) FinishRerun();
   if (reply_mode_ != ReplyMode::kOn && !nested && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP

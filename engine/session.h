@@ -115,6 +115,9 @@ class Session {
   void set_resp(int resp) { resp_.store(resp, std::memory_order_relaxed); }
   bool authenticated() const { return authenticated_; }
   void set_authenticated(bool v) { authenticated_ = v; }
+  // Authenticated as "admin" with admin-password (RETAIN CLEAR).
+  bool admin() const { return admin_; }
+  void set_admin(bool v) { admin_ = v; }
 
   enum class ReplyMode { kOn, kOff, kSkip };
   ReplyMode reply_mode() const { return reply_mode_; }
@@ -196,6 +199,7 @@ class Session {
   std::atomic<int> resp_{2};
   std::atomic<bool> no_evict_{false};
   bool authenticated_ = false;
+  bool admin_ = false;
   ReplyMode reply_mode_ = ReplyMode::kOn;
   std::atomic<bool> close_requested_{false};
   std::function<void()> close_hook_;

@@ -100,7 +100,7 @@ void ReplyIncr(CommandContext& ctx, std::string_view key, int64_t delta) {
   int64_t result = current + delta;
   char buf[24];
   char* end = absl::numbers_internal::FastIntToBuffer(result, buf);
-  db.SetString(key, node, std::string_view(buf, end - buf), kKeepTtl);
+  db.UpdateString(key, node, std::string_view(buf, end - buf));
   ctx.reply.Integer(result);
 }
 
@@ -292,7 +292,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   long double result = current + incr;
   if (std::isnan(result) || std::isinf(result)) return ctx.Error(errors::kNanOrInfinity);
   std::string text = FormatLongDouble(result);
-  db.SetString(key, node, text, kKeepTtl);
+  db.UpdateString(key, node, text);
   ctx.reply.Bulk(text);
 }
 
