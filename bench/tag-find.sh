@@ -1,6 +1,7 @@
 #!/bin/bash
 # TAG.FIND over 1M keys, 100 of them tagged color=red (issue 7): loads the keys with
 # redis-cli --pipe, then times TAG.FIND with redis-benchmark. Usage: bench/tag-find.sh [threads]
+set -e
 T=${1:-1}
 PORT=$((20000 + RANDOM % 10000))
 ${SHOAL:-build/shoal-server} --port $PORT --threads $T >/tmp/tag-find-bench.log 2>&1 &
