@@ -36,7 +36,9 @@ bool Db::IsExpired(const KeyNode* node) const {
 
 KeyNode* Db::Find(std::string_view key) {
   KeyNode* node = table_.Find(key);
-  if (node == nullptr || !IsExpired(node)) return node;
+  if (node == nullptr) return nullptr;
+  BeforeChange(node);
+  if (!IsExpired(node)) return node;
   Delete(node);
   shard_->stats().expired_keys.Add();
   return nullptr;
@@ -67,6 +69,7 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
   bool had_ttl = node != nullptr && node->has_expiry();
   bool want_ttl = expire_at == kKeepTtl ? had_ttl : expire_at > 0;
   if (node == nullptr) {
+    BeforeCreate(key);
     node = table_.Insert(key, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
   } else {
     if (TypeOf(node) != ObjType::kString) delete ObjectOf(node);
@@ -89,6 +92,7 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
 KeyNode* Db::ResizeString(KeyNode* node, size_t len) { return table_.ResizeValue(node, len); }
 
 KeyNode* Db::AddObject(std::string_view key, std::unique_ptr<Object> object, int64_t expire_at) {
+  BeforeCreate(key);
   Object* raw = object.release();
   KeyNode* node = table_.Insert(key, static_cast<uint8_t>(raw->type()), PointerBytes(&raw),
                                 expire_at > 0);
@@ -126,6 +130,7 @@ void Db::Forget(KeyNode* node) {
 }
 
 void Db::Delete(KeyNode* node) {
+  BeforeChange(node);
   Forget(node);
   NotifyWrite(node->key());
   table_.Erase(node);
@@ -139,6 +144,7 @@ bool Db::Delete(std::string_view key) {
 }
 
 size_t Db::Clear() {
+  if (snapshot_ != nullptr) SnapshotStep(SIZE_MAX);  // hand every key over before it goes
   size_t n = table_.size();
   shard_->watches().TouchDb(index_,
                             [this](std::string_view key) { return table_.Find(key) != nullptr; });
@@ -149,6 +155,7 @@ size_t Db::Clear() {
 }
 
 KeyNode* Db::Detach(KeyNode* node) {
+  BeforeChange(node);
   Forget(node);
   NotifyWrite(node->key());
   table_.Detach(node);
@@ -156,6 +163,7 @@ KeyNode* Db::Detach(KeyNode* node) {
 }
 
 KeyNode* Db::Attach(KeyNode* node) {
+  BeforeCreate(node->key());
   table_.Attach(node);
   if (node->has_expiry()) {
     ++expires_;
@@ -167,6 +175,7 @@ KeyNode* Db::Attach(KeyNode* node) {
 }
 
 KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
+  BeforeChange(node);  // the node is emptied before Delete below sees it
   const int64_t expire_at = ExpireAt(node);
   KeyNode* moved;
   if (TypeOf(node) == ObjType::kString) {
@@ -207,6 +216,54 @@ void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
   }
   node->set_aux(0);
   Arm(node);
+}
+
+}  // namespace shoal::engine
+
+namespace shoal::engine {
+
+void Db::BeginSnapshot(int64_t start_ms) {
+  snapshot_ = std::make_unique<DbSnapshot>();
+  snapshot_->db = index_;
+  snapshot_->start_ms = start_ms;
+}
+
+void Db::SnapshotEmit(const KeyNode* node) {
+  if (node->has_expiry() && node->expire_at() <= snapshot_->start_ms) return;
+  shard_->snapshot_sink()->Key(snapshot_->db, node);
+}
+
+bool Db::SnapshotStep(size_t budget) {
+  DbSnapshot& s = *snapshot_;
+  if (s.done) return true;
+  const uint64_t from = s.cursor;
+  const uint64_t next = table_.Scan(from, budget, [&](KeyNode* node) {
+    // A bucket the table merged after a shrink can hold keys below the cursor: saved.
+    if (ds::KeyTable::ScanPosition(node->key()) < from) return;
+    if (!s.handled.empty() && s.handled.contains(node->key())) return;
+    SnapshotEmit(node);
+  });
+  if (next == 0) {
+    s.done = true;
+    s.cursor = ds::KeyTable::kScanEnd;
+    s.handled = {};
+  } else {
+    s.cursor = next;
+  }
+  return s.done;
+}
+
+void Db::SnapshotEarly(KeyNode* node) {
+  DbSnapshot& s = *snapshot_;
+  if (s.done || ds::KeyTable::ScanPosition(node->key()) < s.cursor) return;
+  if (!s.handled.insert(std::string(node->key())).second) return;
+  SnapshotEmit(node);
+}
+
+void Db::SnapshotCreated(std::string_view key) {
+  DbSnapshot& s = *snapshot_;
+  if (s.done || ds::KeyTable::ScanPosition(key) < s.cursor) return;
+  s.handled.insert(std::string(key));
 }
 
 }  // namespace shoal::engine
