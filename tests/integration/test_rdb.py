@@ -43,23 +43,10 @@ class RedisProcess:
         self.stop()
         raise RuntimeError("redis-server did not answer PING in 10 s")
 
-    def client(self):
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=10)
-
-    def read_log(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.log.close()
+    # The same as the harness's: they use only port, proc and log.
+    client = harness.ServerProcess.client
+    read_log = harness.ServerProcess.read_log
+    stop = harness.ServerProcess.stop
 
 
 def fill(r):
