@@ -1,9 +1,12 @@
 // Server commands: COMMAND (the command table as Redis 7 describes it), INFO, CONFIG,
-// TIME, LASTSAVE, DEBUG and SHUTDOWN, with Redis 7.2's replies and error texts (server.c
-// commandCommand / infoCommand, config.c, debug.c).
+// TIME, SAVE, BGSAVE, LASTSAVE, DEBUG and SHUTDOWN, with Redis 7.2's replies and error
+// texts (server.c commandCommand / infoCommand, config.c, debug.c, rdb.c). The snapshot
+// commands only call the Persistence the server installed (engine/persistence.h); the
+// engine itself writes no files.
 //
 // Threads: none of these commands names a key, so each runs on the session's home thread
-// while the other shards keep running. INFO therefore never touches another shard's Db:
+// while the other shards keep running, except SAVE, BGSAVE and DEBUG, which hold every
+// shard (kAllShards). INFO therefore never touches another shard's Db:
 // it reads only what is safe from any thread, namely every shard's counters (stats.h),
 // the key counts and table bytes each shard publishes on every tick
 // (Shard::PublishCounts; INFO publishes its home shard first, so a client sees its own
