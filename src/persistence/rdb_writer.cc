@@ -30,6 +30,8 @@ void AppendBigEndian(std::string* out, uint64_t v) {
 
 }  // namespace
 
+// New Shoal value types (versioned secrets, tags) need an RDB type here and a reader case;
+// a module type (RDB_TYPE_MODULE_2 with a module id) would let Redis's tools skip them.
 uint8_t RdbTypeOf(const engine::KeyNode* node) {
   switch (Db::TypeOf(node)) {
     case ObjType::kString: return rdb::kTypeString;
