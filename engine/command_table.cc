@@ -277,7 +277,10 @@ CommandSpec kRows[] = {
   ROW("config|help", 2, kLS, 0, 0, 0, CmdConfigHelp, "@slow", "server", "Returns helpful text about the different subcommands.", "5.0.0"),
   ROW("time", 1, kLS|kF, 0, 0, 0, CmdTime, "@fast", "server", "Returns the server time.", "2.6.0"),
   ROW("lastsave", 1, kLS|kF, 0, 0, 0, CmdLastSave, "@fast @dangerous", "server", "Returns the Unix timestamp of the last successful save to disk.", "1.0.0"),
-  ROW("debug", -2, kA|kNoScript|kLS, 0, 0, 0, CmdDebug, "@admin @slow @dangerous", "server", "A container for debugging commands.", "1.0.0"),
+  ROW("debug", -2, kA|kNoScript|kLS|kAllShards, 0, 0, 0, CmdDebug, "@admin @slow @dangerous", "server", "A container for debugging commands.", "1.0.0"),
+  // Snapshots (engine/persistence.h): SAVE and BGSAVE hold every shard.
+  ROW("save", 1, kA|kNoScript|kNoMulti|kAllShards, 0, 0, 0, CmdSave, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk.", "1.0.0"),
+  ROW("bgsave", -1, kA|kNoScript|kAllShards, 0, 0, 0, CmdBgSave, "@admin @slow @dangerous", "server", "Asynchronously saves the database(s) to disk.", "1.0.0"),
   ROW("shutdown", -1, kA|kNoScript|kLS|kNoMulti|kAllowBusy, 0, 0, 0, CmdShutdown, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0"),
 };
 // clang-format on

@@ -58,7 +58,9 @@ bool Db::Retained(const KeyNode* node) const {
 
 KeyNode* Db::Find(std::string_view key) {
   KeyNode* node = table_.Find(key);
-  if (node == nullptr || !IsExpired(node)) return node;
+  if (node == nullptr) return nullptr;
+  BeforeChange(node);
+  if (!IsExpired(node)) return node;
   Delete(node);
   shard_->stats().expired_keys.Add();
   return nullptr;
@@ -93,6 +95,7 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
   bool had_ttl = node != nullptr && node->has_expiry();
   bool want_ttl = expire_at == kKeepTtl ? had_ttl : expire_at > 0;
   if (node == nullptr) {
+    BeforeCreate(key);
     node = table_.Insert(key, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
   } else {
     if (TypeOf(node) != ObjType::kString) delete ObjectOf(node);
@@ -122,6 +125,7 @@ KeyNode* Db::UpdateString(std::string_view key, KeyNode* node, std::string_view 
 KeyNode* Db::ResizeString(KeyNode* node, size_t len) { return table_.ResizeValue(node, len); }
 
 KeyNode* Db::AddObject(std::string_view key, std::unique_ptr<Object> object, int64_t expire_at) {
+  BeforeCreate(key);
   Object* raw = object.release();
   KeyNode* node = table_.Insert(key, static_cast<uint8_t>(raw->type()), PointerBytes(&raw),
                                 expire_at > 0);
@@ -160,6 +164,7 @@ void Db::Forget(KeyNode* node) {
 }
 
 void Db::Delete(KeyNode* node) {
+  BeforeChange(node);
   Forget(node);
   NotifyWrite(node->key());
   table_.Erase(node);
@@ -173,6 +178,7 @@ bool Db::Delete(std::string_view key) {
 }
 
 size_t Db::Clear() {
+  if (snapshot_ != nullptr) SnapshotStep(SIZE_MAX);  // hand every key over before it goes
   size_t n = table_.size();
   shard_->watches().TouchDb(index_,
                             [this](std::string_view key) { return table_.Find(key) != nullptr; });
@@ -184,6 +190,7 @@ size_t Db::Clear() {
 }
 
 KeyNode* Db::Detach(KeyNode* node, KeyMeta* meta) {
+  BeforeChange(node);
   *meta = meta_.Take(node->key());
   Forget(node);
   NotifyWrite(node->key());
@@ -192,6 +199,7 @@ KeyNode* Db::Detach(KeyNode* node, KeyMeta* meta) {
 }
 
 KeyNode* Db::Attach(KeyNode* node, KeyMeta meta) {
+  BeforeCreate(node->key());
   table_.Attach(node);
   node->set_user_flags(node->flags() & 0xE & ~KeyMetaStore::kHasMeta);
   if (!meta.empty()) {
@@ -208,6 +216,7 @@ KeyNode* Db::Attach(KeyNode* node, KeyMeta meta) {
 }
 
 KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
+  BeforeChange(node);  // the node is emptied before Delete below sees it
   const int64_t expire_at = ExpireAt(node);
   KeyMeta meta = meta_.Take(node->key());
   KeyNode* moved;
@@ -262,6 +271,54 @@ void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
   }
   node->set_aux(0);
   Arm(node);
+}
+
+}  // namespace shoal::engine
+
+namespace shoal::engine {
+
+void Db::BeginSnapshot(int64_t start_ms) {
+  snapshot_ = std::make_unique<DbSnapshot>();
+  snapshot_->db = index_;
+  snapshot_->start_ms = start_ms;
+}
+
+void Db::SnapshotEmit(const KeyNode* node) {
+  if (node->has_expiry() && node->expire_at() <= snapshot_->start_ms) return;
+  shard_->snapshot_sink()->Key(snapshot_->db, node, MetaOf(node));
+}
+
+bool Db::SnapshotStep(size_t budget) {
+  DbSnapshot& s = *snapshot_;
+  if (s.done) return true;
+  const uint64_t from = s.cursor;
+  const uint64_t next = table_.Scan(from, budget, [&](KeyNode* node) {
+    // A bucket the table merged after a shrink can hold keys below the cursor: saved.
+    if (ds::KeyTable::ScanPosition(node->key()) < from) return;
+    if (!s.handled.empty() && s.handled.contains(node->key())) return;
+    SnapshotEmit(node);
+  });
+  if (next == 0) {
+    s.done = true;
+    s.cursor = ds::KeyTable::kScanEnd;
+    s.handled = {};
+  } else {
+    s.cursor = next;
+  }
+  return s.done;
+}
+
+void Db::SnapshotEarly(KeyNode* node) {
+  DbSnapshot& s = *snapshot_;
+  if (s.done || ds::KeyTable::ScanPosition(node->key()) < s.cursor) return;
+  if (!s.handled.insert(std::string(node->key())).second) return;
+  SnapshotEmit(node);
+}
+
+void Db::SnapshotCreated(std::string_view key) {
+  DbSnapshot& s = *snapshot_;
+  if (s.done || ds::KeyTable::ScanPosition(key) < s.cursor) return;
+  s.handled.insert(std::string(key));
 }
 
 }  // namespace shoal::engine

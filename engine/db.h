@@ -12,7 +12,9 @@
 // that was reset never acts on the new value, and a key keeps about one entry.
 //
 // Every write goes through a method here, so that writes are seen in one place (WATCH,
-// blocked clients and keyspace notifications hook into NotifyWrite).
+// blocked clients and keyspace notifications hook into NotifyWrite). Every lookup goes
+// through Find, which is where a running snapshot (engine/snapshot.h) saves a key before
+// anyone can change it.
 //
 // Thread: a Db belongs to its shard's thread; another thread may use it only while the
 // shard is parked for that thread's transaction.
@@ -26,6 +28,7 @@
 #include "engine/ds/key_table.h"
 #include "engine/key_meta.h"
 #include "engine/object.h"
+#include "engine/snapshot.h"
 
 namespace shoal::engine {
 
@@ -122,8 +125,28 @@ class Db {
   // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
   void OnWheelEntry(std::string_view key, int64_t deadline);
 
+  // --- Snapshots (engine/snapshot.h) ------------------------------------------------
+  // Starts this database's part of a snapshot; Shard::BeginSnapshot calls it.
+  void BeginSnapshot(int64_t start_ms);
+  // Scans at least `budget` more keys (unless the end comes first); true when the whole
+  // database has been handed over.
+  bool SnapshotStep(size_t budget);
+  void EndSnapshot() { snapshot_.reset(); }
+  bool in_snapshot() const { return snapshot_ != nullptr; }
+
  private:
   void Arm(KeyNode* node);
+  // A running snapshot: hand `node` over now unless it is already saved or handled.
+  void BeforeChange(KeyNode* node) {
+    if (snapshot_ != nullptr) [[unlikely]] SnapshotEarly(node);
+  }
+  // A running snapshot: `key` is being created; the scan must not save it.
+  void BeforeCreate(std::string_view key) {
+    if (snapshot_ != nullptr) [[unlikely]] SnapshotCreated(key);
+  }
+  void SnapshotEarly(KeyNode* node);
+  void SnapshotCreated(std::string_view key);
+  void SnapshotEmit(const KeyNode* node);
   void Forget(KeyNode* node);  // bookkeeping before a node leaves this Db
 
   Shard* shard_;
@@ -131,6 +154,7 @@ class Db {
   ds::KeyTable table_;
   size_t expires_ = 0;
   KeyMetaStore meta_;
+  std::unique_ptr<DbSnapshot> snapshot_;  // while a snapshot runs
 };
 
 }  // namespace shoal::engine

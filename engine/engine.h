@@ -28,6 +28,7 @@
 
 namespace shoal::engine {
 
+class Persistence;
 class Session;
 
 struct EngineOptions {
@@ -69,6 +70,9 @@ class Engine {
   Config& config() { return *config_; }
   ServerInfo& server_info() { return server_info_; }
   ScriptRegistry& scripts() { return *scripts_; }
+  // Installed by the server before Start (engine/persistence.h); null when embedded.
+  Persistence* persistence() { return persistence_; }
+  void set_persistence(Persistence* p) { persistence_ = p; }
   int64_t start_ms() const { return start_ms_; }
 
   // A session whose home is `home` (or the next shard, round robin, when negative).
@@ -115,6 +119,7 @@ class Engine {
   std::unique_ptr<Config> own_config_;
   Config* config_;
   ServerInfo server_info_;
+  Persistence* persistence_ = nullptr;
   std::unique_ptr<ScriptRegistry> scripts_;
   int64_t start_ms_;
   bool started_ = false;

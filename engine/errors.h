@@ -220,6 +220,14 @@ inline constexpr std::string_view kNoConfigFile = "ERR The server is running wit
 inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
 inline constexpr std::string_view kShutdownAbortFailed =
     "ERR Errors trying to abort SHUTDOWN. Check logs.";
+// Snapshots (SAVE, BGSAVE, DEBUG RELOAD). Redis replies a bare "ERR" when SAVE fails and
+// logs the reason.
+inline constexpr std::string_view kNoPersistence =
+    "ERR persistence is not available: no Persistence is installed (embedded engine)";
+inline constexpr std::string_view kSaveFailed = "ERR";
+inline constexpr std::string_view kBgSaveInProgress = "ERR Background save already in progress";
+inline constexpr std::string_view kReloadFailed =
+    "ERR Error trying to load the RDB dump, check server logs.";
 
 // Versioned secrets (kv2_family.cc), in OpenBao's words.
 inline constexpr std::string_view kCasMismatch =

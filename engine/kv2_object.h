@@ -73,6 +73,15 @@ class Kv2Object : public Object {
   void set_custom(Fields custom) { custom_ = std::move(custom); }
   void Touch(int64_t now_ms) { updated_ms_ = now_ms; }
 
+  // Loading a saved key (RDB): the counters and times as saved, then each kept version.
+  void Restore(uint64_t current, uint64_t oldest, int64_t created_ms, int64_t updated_ms) {
+    current_ = current;
+    oldest_ = oldest;
+    created_ms_ = created_ms;
+    updated_ms_ = updated_ms;
+  }
+  void RestoreVersion(uint64_t n, Version v) { versions_[n] = std::move(v); }
+
   // Sorts `fields` by name, the last of equal names winning (as a map update would).
   static Fields Normalize(Fields fields);
   // `base` with `patch` merged over it.

@@ -1,9 +1,12 @@
 // Server commands: COMMAND (the command table as Redis 7 describes it), INFO, CONFIG,
-// TIME, LASTSAVE, DEBUG and SHUTDOWN, with Redis 7.2's replies and error texts (server.c
-// commandCommand / infoCommand, config.c, debug.c).
+// TIME, SAVE, BGSAVE, LASTSAVE, DEBUG and SHUTDOWN, with Redis 7.2's replies and error
+// texts (server.c commandCommand / infoCommand, config.c, debug.c, rdb.c). The snapshot
+// commands only call the Persistence the server installed (engine/persistence.h); the
+// engine itself writes no files.
 //
 // Threads: none of these commands names a key, so each runs on the session's home thread
-// while the other shards keep running. INFO therefore never touches another shard's Db:
+// while the other shards keep running, except SAVE, BGSAVE and DEBUG, which hold every
+// shard (kAllShards). INFO therefore never touches another shard's Db:
 // it reads only what is safe from any thread, namely every shard's counters (stats.h),
 // the key counts and table bytes each shard publishes on every tick
 // (Shard::PublishCounts; INFO publishes its home shard first, so a client sees its own
@@ -36,6 +39,7 @@
 #include "engine/errors.h"
 #include "engine/families.h"
 #include "engine/glob.h"
+#include "engine/persistence.h"
 #include "engine/shard.h"
 #include "protocol/strings.h"
 #include "xxhash.h"
@@ -443,12 +447,16 @@ void InfoMemory(CommandContext& ctx, std::string* out) {
 }
 
 void InfoPersistence(CommandContext& ctx, std::string* out) {
-  uint64_t dirty = SumShards(ctx, [](Shard& s) { return s.stats().dirty.Get(); });
   Line(out, "loading", "0");
   Line(out, "async_loading", "0");
-  Line(out, "rdb_changes_since_last_save", StrCat(dirty));
-  Line(out, "rdb_bgsave_in_progress", "0");
-  Line(out, "rdb_last_save_time", StrCat(ctx.engine().start_ms() / 1000));
+  if (Persistence* p = ctx.engine().persistence()) {
+    p->InfoRdb(ctx.engine(), out);
+  } else {
+    uint64_t dirty = SumShards(ctx, [](Shard& s) { return s.stats().dirty.Get(); });
+    Line(out, "rdb_changes_since_last_save", StrCat(dirty));
+    Line(out, "rdb_bgsave_in_progress", "0");
+    Line(out, "rdb_last_save_time", StrCat(ctx.engine().start_ms() / 1000));
+  }
   Line(out, "aof_enabled", "0");
   Line(out, "aof_rewrite_in_progress", "0");
 }
@@ -795,12 +803,41 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.Bulk(StrCat(us % 1'000'000));
 }
 
-// LASTSAVE: nothing is saved yet, so the time the engine started (Redis's value before its
-// first save).
-void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.engine().start_ms() / 1000); }
+// LASTSAVE: unix seconds of the last successful save; before any (or embedded, with no
+// persistence), the time the engine started, as Redis reports before its first save.
+void CmdLastSave(CommandContext& ctx) {
+  Persistence* p = ctx.engine().persistence();
+  ctx.reply.Integer(p != nullptr ? p->LastSave() : ctx.engine().start_ms() / 1000);
+}
 
-// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP. SLEEP blocks the session's home
-// thread, and so every client and key on that shard, as Redis's blocks the server.
+// SAVE: writes the snapshot now, with every shard parked (kAllShards), as Redis's SAVE
+// blocks the server. Errors as Redis: a bare "ERR" when the write fails (the reason goes
+// to the log), "Background save already in progress" during a BGSAVE.
+void CmdSave(CommandContext& ctx) {
+  Persistence* p = ctx.engine().persistence();
+  if (p == nullptr) return ctx.Error(errors::kNoPersistence);
+  std::string error = p->Save(ctx.engine());
+  if (!error.empty()) return ctx.Error(error);
+  ctx.reply.Ok();
+}
+
+// BGSAVE [SCHEDULE]: starts a point-in-time snapshot (engine/snapshot.h) at this instant,
+// with every shard parked; the shards then write it between commands. SCHEDULE is
+// accepted and acts as plain BGSAVE (Shoal has no AOF rewrite to wait for).
+void CmdBgSave(CommandContext& ctx) {
+  if (ctx.argc() > 2 || (ctx.argc() == 2 && !IsOption(ctx.arg(1), "schedule"))) {
+    return ctx.Error(errors::kSyntax);
+  }
+  Persistence* p = ctx.engine().persistence();
+  if (p == nullptr) return ctx.Error(errors::kNoPersistence);
+  std::string error = p->BgSave(ctx.engine());
+  if (!error.empty()) return ctx.Error(error);
+  ctx.reply.SimpleString("Background saving started");
+}
+
+// DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | RELOAD | HELP. DEBUG holds every shard
+// (kAllShards), so SLEEP stops the whole server, as Redis's does, and RELOAD (save, empty
+// every database, load the file again) may touch every shard.
 void CmdDebug(CommandContext& ctx) {
   std::string_view sub = ctx.arg(1);
   if (IsOption(sub, "help") && ctx.argc() == 2) {
@@ -808,8 +845,17 @@ void CmdDebug(CommandContext& ctx) {
         {"SET-ACTIVE-EXPIRE <0|1>",
          "    Setting it to 0 disables expiring keys in background when they are not accessed "
          "(otherwise the Redis behavior). Setting it to 1 reenables back the default.",
+         "RELOAD",
+         "    Save the RDB on disk and reload it back to memory.",
          "SLEEP <seconds>",
          "    Stop the server for <seconds>. Decimals allowed."});
+  }
+  if (IsOption(sub, "reload") && ctx.argc() == 2) {
+    Persistence* p = ctx.engine().persistence();
+    if (p == nullptr) return ctx.Error(errors::kNoPersistence);
+    std::string error = p->Reload(ctx.engine());
+    if (!error.empty()) return ctx.Error(error);
+    return ctx.reply.Ok();
   }
   if (IsOption(sub, "sleep") && ctx.argc() == 3) {
     // As Redis: strtod without checks, so text that is not a number sleeps 0 seconds.
@@ -826,10 +872,13 @@ void CmdDebug(CommandContext& ctx) {
   ctx.Error(errors::SubcommandSyntax(sub, ctx.arg(0)));
 }
 
-// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Shoal has nothing to save yet and stops
-// at once, so ABORT never finds a shutdown to abort. The server's hook stops it (called on
-// this shard thread: it must not wait for the shard threads); on success nothing is
-// replied, as the connection closes. Embedded, there is no hook and SHUTDOWN fails.
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Shoal stops at once, so ABORT never
+// finds a shutdown to abort. SAVE / NOSAVE tell the persistence whether to save (the
+// default: when save rules exist); the save itself runs when the server has stopped its
+// shard threads (src/server.cc), so a failing save is logged rather than replied. The
+// server's hook stops it (called on this shard thread: it must not wait for the shard
+// threads); on success nothing is replied, as the connection closes. Embedded, there is
+// no hook and SHUTDOWN fails.
 void CmdShutdown(CommandContext& ctx) {
   bool nosave = false, save = false, now = false, force = false, abort = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
@@ -854,6 +903,10 @@ void CmdShutdown(CommandContext& ctx) {
   if (abort) return ctx.Error(errors::kShutdownAbortFailed);
   const std::function<void()>& hook = ctx.engine().server_info().shutdown;
   if (!hook) return ctx.Error(errors::kShutdownFailed);
+  if (Persistence* p = ctx.engine().persistence()) {
+    using Mode = Persistence::ShutdownSave;
+    p->SetShutdownSave(save ? Mode::kSave : nosave ? Mode::kNoSave : Mode::kDefault);
+  }
   ctx.session.CloseAfterReply();
   hook();
 }

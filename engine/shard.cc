@@ -1,5 +1,7 @@
 #include "engine/shard.h"
 
+#include <utility>
+
 #include "engine/command_table.h"
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
@@ -77,7 +79,27 @@ void Shard::Tick() {
   });
   blocking_.AdvanceDue(now);
   ServeBlocked();
+  if (snapshot_sink_ != nullptr) StepSnapshot(kSnapshotKeysPerTick);
   PublishCounts();
+}
+
+void Shard::BeginSnapshot(SnapshotSink* sink, int64_t start_ms) {
+  snapshot_sink_ = sink;
+  for (auto& db : dbs_) db->BeginSnapshot(start_ms);
+}
+
+void Shard::StepSnapshot(size_t budget) {
+  bool all_done = true;
+  for (auto& db : dbs_) {
+    if (!db->SnapshotStep(budget)) {
+      all_done = false;
+      break;  // one database at a time keeps the slice near the budget
+    }
+  }
+  if (!all_done) return;
+  for (auto& db : dbs_) db->EndSnapshot();
+  SnapshotSink* sink = std::exchange(snapshot_sink_, nullptr);
+  sink->Done();
 }
 
 Shard* Shard::Current() { return current_shard; }

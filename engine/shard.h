@@ -64,9 +64,18 @@ class Shard {
   // FLUSH has run since (the registry's epoch moved). Shard thread only.
   ShardScripts& scripts();
 
-  // Active expiry (fires every wheel entry that is due), then PublishCounts. Runs on the
-  // shard thread.
+  // Active expiry (fires every wheel entry that is due), a slice of a running snapshot,
+  // then PublishCounts. Runs on the shard thread.
   void Tick();
+
+  // Snapshots (engine/snapshot.h). BeginSnapshot: from a thread that holds every shard,
+  // so that all start at one instant; the sink must live until its Done. StepSnapshot
+  // hands over about `budget` keys (Tick calls it); it calls the sink's Done, and forgets
+  // the sink, once every database is through.
+  void BeginSnapshot(SnapshotSink* sink, int64_t start_ms);
+  void StepSnapshot(size_t budget);
+  SnapshotSink* snapshot_sink() { return snapshot_sink_; }
+  static constexpr size_t kSnapshotKeysPerTick = 2000;
 
   // INFO keyspace and memory read these from any thread (other shards' Dbs are off
   // limits): per database key and TTL counts, and the bytes of the key tables, as of the
@@ -107,6 +116,7 @@ class Shard {
   int64_t ClockMs() const;
   int64_t command_time_ = 0;
   std::unique_ptr<ShardScripts> scripts_;
+  SnapshotSink* snapshot_sink_ = nullptr;
   struct DbCounts {
     std::atomic<uint64_t> keys{0}, expires{0};
   };

@@ -169,13 +169,15 @@ void CmdTagSetPrefix(CommandContext& ctx) {
   int64_t tagged = 0, skipped = 0;
   for (unsigned s = 0; s < ctx.engine().shard_count(); ++s) {
     Db& db = ctx.db_on(s);
-    std::vector<KeyNode*> nodes;  // tagging touches no node, but collect before changing
+    std::vector<std::string> keys;  // collected first: Find below may change the table
     db.table().ForEach([&](KeyNode* node) {
-      if (node->key().substr(0, prefix.size()) == prefix && !db.IsExpired(node)) {
-        nodes.push_back(node);
-      }
+      if (node->key().substr(0, prefix.size()) == prefix) keys.emplace_back(node->key());
     });
-    for (KeyNode* node : nodes) {
+    for (const std::string& key : keys) {
+      // Through Find, as every other write: it expires the key, or lets a running
+      // snapshot save it before its tags change.
+      KeyNode* node = db.Find(key);
+      if (node == nullptr) continue;
       if (CountAfter(db.MetaOf(node), ctx, 2) > limits.per_key) {
         ++skipped;
         continue;

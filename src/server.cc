@@ -37,7 +37,8 @@ class OwnedFd {
 
 }  // namespace
 
-Server::Server(engine::Config* config) : config_(config) {
+Server::Server(engine::Config* config)
+    : config_(config), rdb_(std::make_unique<persistence::RdbPersistence>()) {
   engine::EngineOptions options;
   options.shards = static_cast<unsigned>(config->GetInt("threads"));
   if (options.shards == 0) options.shards = std::max(1u, std::thread::hardware_concurrency());
@@ -62,6 +63,19 @@ Server::Server(engine::Config* config) : config_(config) {
     return rss;
   };
   info.shutdown = [this] { RequestStop(); };
+  engine_->set_persistence(rdb_.get());
+}
+
+bool Server::LoadData() {
+  if (config_->GetInt("appendonly") != 0) {
+    // The AOF branch (issue 6, AOF part) loads the append-only file here instead.
+  }
+  std::string error = rdb_->LoadOnStart(*engine_);
+  if (!error.empty()) {
+    std::cerr << "Fatal error loading the DB: " << error << ". Exiting.\n";
+    return false;
+  }
+  return true;
 }
 
 Server::~Server() = default;
@@ -120,6 +134,9 @@ int Server::Listen(const std::string& addr, bool optional) {
 }
 
 bool Server::Start() {
+  // Before any socket: the shard threads are not running yet, so the load may fill every
+  // shard from this thread.
+  if (!LoadData()) return false;
   port_ = static_cast<unsigned>(config_->GetInt("port"));
   std::string bind = config_->GetString("bind");
   size_t pos = 0;
@@ -151,6 +168,7 @@ bool Server::Start() {
     loops_[s]->Every(std::chrono::seconds(1), [this, s] { SweepIdle(s); });
   }
   engine_->Start();
+  rdb_->Start(*engine_);
   return true;
 }
 
@@ -244,7 +262,11 @@ void Server::Wait() {
     std::unique_lock<std::mutex> lock(stop_mu_);
     stop_cv_.wait(lock, [this] { return stop_requested_; });
   }
+  rdb_->Stop();
   engine_->Stop();
+  // The shard threads are gone: save if SHUTDOWN or the save rules ask for it.
+  std::string error = rdb_->SaveOnShutdown(*engine_);
+  if (!error.empty()) std::cerr << "Error trying to save the DB: " << error << "\n";
   // The shard threads are gone: close the listeners and drop the connections (which
   // unregister their sessions from the still-whole engine) before the engine destroys the
   // loops they were registered with.

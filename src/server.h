@@ -23,6 +23,7 @@
 #include "engine/config.h"
 #include "engine/engine.h"
 #include "src/event_loop.h"
+#include "src/persistence/rdb_persistence.h"
 
 namespace shoal::server {
 
@@ -71,7 +72,13 @@ class Server {
   void AcceptAll(Listener* listener);
   void SweepIdle(unsigned shard);
 
+  // Loads the data on start: the AOF when appendonly is on, else the RDB file.
+  bool LoadData();
+
   engine::Config* config_;
+  // Declared before the engine so that it outlives it: a BGSAVE's shard parts may be in
+  // use until the shard threads stop.
+  std::unique_ptr<persistence::RdbPersistence> rdb_;
   std::vector<EventLoop*> loops_;  // owned by the engine
   std::unique_ptr<engine::Engine> engine_;
   std::vector<std::unique_ptr<Listener>> listeners_;

@@ -190,6 +190,11 @@ class KeyTable {
   void set_disposer(Disposer d) { disposer_ = d; }
 
   static uint64_t Hash(std::string_view key);  // XXH3_64bits
+  // The cursor position of `key` in Scan's hash-prefix space: once a scan's cursor is
+  // past it (ScanPosition(key) < cursor), the scan has visited the bucket holding the key,
+  // whatever resizes happened meanwhile.
+  static uint64_t ScanPosition(std::string_view key) { return Hash(key) >> (64 - kCursorBits); }
+  static constexpr uint64_t kScanEnd = uint64_t{1} << 40;  // past every position
 
   size_t size() const { return size_; }
   size_t bucket_count() const;  // 0 until the first insert and after Clear

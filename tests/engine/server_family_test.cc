@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/command_table.h"
+#include "engine/persistence.h"
 #include "protocol/strings.h"
 #include "tests/engine/test_util.h"
 
@@ -563,6 +564,51 @@ TEST_P(ServerFamilyTest, ShutdownArgumentErrors) {
   EXPECT_THAT(Run({"shutdown", "save", "nosave"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"shutdown", "abort", "now"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"shutdown", "abort"}), ErrArg("ERR Errors trying to abort SHUTDOWN. Check logs."));
+}
+
+TEST_P(ServerFamilyTest, SnapshotsNeedPersistence) {
+  const char* kNone =
+      "ERR persistence is not available: no Persistence is installed (embedded engine)";
+  EXPECT_THAT(Run({"save"}), ErrArg(kNone));
+  EXPECT_THAT(Run({"bgsave"}), ErrArg(kNone));
+  EXPECT_THAT(Run({"bgsave", "schedule"}), ErrArg(kNone));
+  EXPECT_THAT(Run({"debug", "reload"}), ErrArg(kNone));
+  EXPECT_THAT(Run({"bgsave", "now"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"save", "x"}), ErrArg("ERR wrong number of arguments for 'save' command"));
+}
+
+// A Persistence that records what the commands ask of it.
+class FakePersistence : public Persistence {
+ public:
+  std::string Save(Engine&) override { return ++saves, save_error; }
+  std::string BgSave(Engine&) override { return ++bgsaves, ""; }
+  int64_t LastSave() const override { return 1234; }
+  std::string Reload(Engine&) override { return ++reloads, ""; }
+  void SetShutdownSave(ShutdownSave m) override { mode = m; }
+  void InfoRdb(Engine&, std::string* out) override { out->append("rdb_fake:1\r\n"); }
+  int saves = 0, bgsaves = 0, reloads = 0;
+  std::string save_error;
+  ShutdownSave mode = ShutdownSave::kDefault;
+};
+
+TEST_P(ServerFamilyTest, SnapshotCommandsUsePersistence) {
+  FakePersistence fake;
+  engine_->set_persistence(&fake);
+  EXPECT_THAT(Run({"save"}), OkArg());
+  EXPECT_THAT(Run({"bgsave"}), SimpleArg("Background saving started"));
+  EXPECT_THAT(Run({"BGSAVE", "SCHEDULE"}), SimpleArg("Background saving started"));
+  EXPECT_THAT(Run({"debug", "reload"}), OkArg());
+  EXPECT_THAT(Run({"lastsave"}), IntArg(1234));
+  EXPECT_EQ(fake.saves, 1);
+  EXPECT_EQ(fake.bgsaves, 2);
+  EXPECT_EQ(fake.reloads, 1);
+  EXPECT_EQ(Info({"persistence"})["Persistence"]["rdb_fake"], "1");
+  fake.save_error = "ERR";
+  EXPECT_THAT(Run({"save"}), ErrArg("ERR"));
+  engine_->server_info().shutdown = [] {};
+  session_->ExecuteRaw({"shutdown", "save"});
+  EXPECT_EQ(fake.mode, Persistence::ShutdownSave::kSave);
+  engine_->set_persistence(nullptr);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, ServerFamilyTest, ShardCounts());
