@@ -141,8 +141,35 @@ std::string Config::Validate(const Param& p, std::string_view value, std::string
   return "";
 }
 
+bool Config::ParseSaveRules(std::string_view text,
+                            std::vector<std::pair<int64_t, int64_t>>* rules) {
+  std::vector<std::string_view> words;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > pos) words.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  if (words.size() % 2 != 0) return false;
+  rules->clear();
+  for (size_t i = 0; i < words.size(); i += 2) {
+    int64_t seconds, changes;
+    if (!SimpleAtoi(words[i], &seconds) || !SimpleAtoi(words[i + 1], &changes) || seconds < 0 ||
+        changes < 0) {
+      return false;
+    }
+    rules->emplace_back(seconds, changes);
+  }
+  return true;
+}
+
 std::string Config::Set(std::string_view name, std::string_view value, bool startup) {
   std::string key = Canonical(ToLower(name));
+  std::vector<std::pair<int64_t, int64_t>> rules;
+  if (key == "save" && !ParseSaveRules(value, &rules)) {
+    return "CONFIG SET failed (possibly related to argument 'save') - Invalid save parameters";
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = params_.find(key);

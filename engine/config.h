@@ -64,6 +64,10 @@ class Config {
 
   // Parses a memory size: "100", "1k" (1000), "1kb" (1024), "1mb", "2gb", ...
   static std::optional<int64_t> ParseMemory(std::string_view text);
+  // Parses the `save` directive: pairs of <seconds> <changes> ("3600 1 300 100"; ""
+  // disables). False when malformed, as Redis's "Invalid save parameters".
+  static bool ParseSaveRules(std::string_view text,
+                             std::vector<std::pair<int64_t, int64_t>>* rules);
 
  private:
   void Add(Param p);

@@ -311,14 +311,15 @@ bool Db::SnapshotStep(size_t budget) {
 void Db::SnapshotEarly(KeyNode* node) {
   DbSnapshot& s = *snapshot_;
   if (s.done || ds::KeyTable::ScanPosition(node->key()) < s.cursor) return;
-  if (!s.handled.insert(std::string(node->key())).second) return;
+  if (s.handled.contains(node->key())) return;
+  s.handled.emplace(node->key());
   SnapshotEmit(node);
 }
 
 void Db::SnapshotCreated(std::string_view key) {
   DbSnapshot& s = *snapshot_;
-  if (s.done || ds::KeyTable::ScanPosition(key) < s.cursor) return;
-  s.handled.insert(std::string(key));
+  if (s.done || ds::KeyTable::ScanPosition(key) < s.cursor || s.handled.contains(key)) return;
+  s.handled.emplace(key);
 }
 
 }  // namespace shoal::engine

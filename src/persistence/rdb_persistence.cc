@@ -173,29 +173,6 @@ RdbPersistence::~RdbPersistence() {
   job_.reset();
 }
 
-bool RdbPersistence::ParseRules(std::string_view text,
-                                std::vector<std::pair<int64_t, int64_t>>* rules) {
-  std::vector<std::string> words;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(' ', pos);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > pos) words.emplace_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  if (words.size() % 2 != 0) return false;
-  rules->clear();
-  for (size_t i = 0; i < words.size(); i += 2) {
-    char* e1 = nullptr;
-    char* e2 = nullptr;
-    long long seconds = strtoll(words[i].c_str(), &e1, 10);
-    long long changes = strtoll(words[i + 1].c_str(), &e2, 10);
-    if (*e1 != '\0' || *e2 != '\0' || seconds < 0 || changes < 0) return false;
-    rules->emplace_back(seconds, changes);
-  }
-  return true;
-}
-
 uint64_t RdbPersistence::Dirty(engine::Engine& engine) {
   uint64_t dirty = 0;
   for (unsigned s = 0; s < engine.shard_count(); ++s) dirty += engine.shard(s).stats().dirty.Get();
@@ -309,7 +286,8 @@ std::string RdbPersistence::SaveOnShutdown(engine::Engine& engine) {
   if (mode == ShutdownSave::kNoSave) return "";
   if (mode == ShutdownSave::kDefault) {
     std::vector<std::pair<int64_t, int64_t>> rules;
-    if (!ParseRules(engine.config().GetString("save"), &rules) || rules.empty()) return "";
+    std::string text = engine.config().GetString("save");
+    if (!engine::Config::ParseSaveRules(text, &rules) || rules.empty()) return "";
   }
   std::cerr << "Saving the final RDB snapshot before exiting.\n";
   std::string error = SaveAll(engine, RdbPath(engine), NowMs(engine));
@@ -363,7 +341,7 @@ void RdbPersistence::CronLoop(engine::Engine* engine) {
     cv_.wait_for(lock, std::chrono::milliseconds(100));
     if (stopping_ || bgsave_in_progress_.load()) continue;
     std::vector<std::pair<int64_t, int64_t>> rules;
-    if (!ParseRules(engine->config().GetString("save"), &rules)) continue;
+    if (!engine::Config::ParseSaveRules(engine->config().GetString("save"), &rules)) continue;
     const int64_t now_s = NowMs(*engine) / 1000;
     const uint64_t dirty = Dirty(*engine) - dirty_at_save_;
     bool due = false;

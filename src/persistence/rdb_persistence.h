@@ -52,10 +52,6 @@ class RdbPersistence : public engine::Persistence {
   void SetShutdownSave(ShutdownSave mode) override;
   void InfoRdb(engine::Engine& engine, std::string* out) override;
 
-  // Parses the `save` directive ("3600 1 300 100"; "" disables): pairs of seconds and
-  // changes. False when malformed.
-  static bool ParseRules(std::string_view text, std::vector<std::pair<int64_t, int64_t>>* rules);
-
  private:
   friend class BgSaveJob;
   static uint64_t Dirty(engine::Engine& engine);

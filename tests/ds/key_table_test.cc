@@ -338,6 +338,56 @@ TEST_F(KeyTableTest, ScanReturnsStableKeysAcrossResizes) {
   }
 }
 
+// What a snapshot relies on (engine/snapshot.h): once a Scan returns cursor c, every key
+// present throughout with ScanPosition < c has been visited, and a call visits keys at or
+// past its starting cursor only below the cursor it returns, while the table grows and
+// shrinks between calls.
+TEST_F(KeyTableTest, ScanPositionTellsWhatTheScanHasVisited) {
+  std::mt19937_64 rng(7);
+  KeyTable table;
+  std::vector<std::string> stable;
+  for (int i = 0; i < 2000; ++i) {
+    stable.push_back(NumberedKey("stable:", i));
+    table.Insert(stable.back(), 0, "s", false);
+  }
+  std::vector<std::string> transient;
+  std::set<std::string> seen;
+  size_t grows = 0, shrinks = 0;
+  uint64_t cursor = 0;
+  int call = 0;
+  do {
+    const uint64_t from = cursor;
+    std::vector<uint64_t> positions;
+    cursor = table.Scan(cursor, 1 + rng() % 20, [&](KeyNode* n) {
+      seen.insert(std::string(n->key()));
+      positions.push_back(KeyTable::ScanPosition(n->key()));
+    });
+    const uint64_t end = cursor == 0 ? KeyTable::kScanEnd : cursor;
+    for (uint64_t p : positions) {
+      if (p >= from) EXPECT_LT(p, end);
+    }
+    for (const std::string& k : stable) {
+      if (KeyTable::ScanPosition(k) < end) ASSERT_TRUE(seen.count(k)) << k << " call " << call;
+    }
+    const size_t before = table.bucket_count();
+    const int step = call < 30 ? 2000 : call < 60 ? -2000 : 0;
+    for (int j = 0; j < std::abs(step); ++j) {
+      if (step > 0) {
+        transient.push_back(NumberedKey("t:", static_cast<int>(transient.size()) + call * 100000));
+        table.Insert(transient.back(), 1, "t", false);
+      } else if (!transient.empty()) {
+        table.Erase(table.Find(transient.back()));
+        transient.pop_back();
+      }
+    }
+    if (table.bucket_count() > before) ++grows;
+    if (table.bucket_count() < before) ++shrinks;
+    ASSERT_LT(++call, 1000000);
+  } while (cursor != 0);
+  EXPECT_GE(grows, 3u);
+  EXPECT_GE(shrinks, 2u);
+}
+
 TEST_F(KeyTableTest, RandomNodeReturnsPresentKeysAndEventuallyEach) {
   KeyTable table;
   EXPECT_EQ(table.RandomNode(42), nullptr);

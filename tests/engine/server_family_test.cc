@@ -566,6 +566,19 @@ TEST_P(ServerFamilyTest, ShutdownArgumentErrors) {
   EXPECT_THAT(Run({"shutdown", "abort"}), ErrArg("ERR Errors trying to abort SHUTDOWN. Check logs."));
 }
 
+TEST_P(ServerFamilyTest, ConfigSetSaveRules) {
+  EXPECT_THAT(Run({"config", "set", "save", "3600 1 300 100"}), OkArg());
+  EXPECT_THAT(Run({"config", "get", "save"}),
+              ArrArg(ElementsAre(BulkArg("save"), BulkArg("3600 1 300 100"))));
+  EXPECT_THAT(Run({"config", "set", "save", ""}), OkArg());
+  EXPECT_THAT(Run({"config", "set", "save", "3600"}),
+              ErrArg("ERR CONFIG SET failed (possibly related to argument 'save') - Invalid save "
+                     "parameters"));
+  EXPECT_THAT(Run({"config", "set", "save", "10 x"}),
+              ErrArg("ERR CONFIG SET failed (possibly related to argument 'save')"));
+  EXPECT_THAT(Run({"config", "get", "save"}), ArrArg(ElementsAre(BulkArg("save"), BulkArg(""))));
+}
+
 TEST_P(ServerFamilyTest, SnapshotsNeedPersistence) {
   const char* kNone =
       "ERR persistence is not available: no Persistence is installed (embedded engine)";
