@@ -58,6 +58,12 @@ Config::Config() {
   add("lfu-log-factor", K::kInt, "10", true, 0);
   add("lfu-decay-time", K::kInt, "1", true, 0);
   add("active-expire", K::kBool, "yes", true);
+  // The HTTP/JSON front (src/http/): off while http-port is 0. An empty token secret
+  // turns bearer-token checks off, as an empty requirepass does for AUTH.
+  add("http-port", K::kInt, "0", false, 0, 65535);
+  add("http-token-secret", K::kString, "", true);
+  add("http-payload-limit", K::kMemory, "2097152", true, 0);  // 2mb
+  add("http-default-workspace", K::kString, "default", true);
 }
 
 void Config::Add(Param p) {
