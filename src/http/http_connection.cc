@@ -268,7 +268,7 @@ void HttpConnection::RunRequest() {
     if (state_ != State::kClosed) state_ = State::kWaiting;
     return;
   }
-  Respond(plan_.Finish(reply_, server_->engine()));
+  Respond(plan_.Finish(reply_, &server_->engine()));
 }
 
 void HttpConnection::OnRunDone() {
@@ -279,7 +279,7 @@ void HttpConnection::OnRunDone() {
   std::shared_ptr<HttpConnection> self = std::move(pending_self_);
   if (state_ == State::kClosed) return;
   state_ = State::kReading;
-  Respond(plan_.Finish(reply_, server_->engine()));
+  Respond(plan_.Finish(reply_, &server_->engine()));
   SetInterest(EPOLLIN);
   Process();
 }  // `self` may be the last reference: nothing after this

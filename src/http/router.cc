@@ -206,7 +206,7 @@ Plan Plan::For(const HttpRequest& req, const engine::Config& config, int64_t now
   return plan;
 }
 
-const HttpResponse& Plan::Finish(std::string_view reply, engine::Engine& engine) {
+const HttpResponse& Plan::Finish(std::string_view reply, engine::Engine* engine) {
   Value v = protocol::ParseReply(reply);
   if (v.is_error()) {
     bool wrong_type = v.str.rfind("WRONGTYPE", 0) == 0;
@@ -264,7 +264,7 @@ const HttpResponse& Plan::Finish(std::string_view reply, engine::Engine& engine)
     }
     case Kind::kMetrics:
       response_.status = 200;
-      response_.body = FormatMetrics(v.str, engine);
+      response_.body = FormatMetrics(v.str, *engine);
       response_.content_type = "text/plain; version=0.0.4; charset=utf-8";
       break;
     case Kind::kNone:
