@@ -231,17 +231,37 @@ void Server::StartHttp(unsigned shard, int fd) {
   });
 }
 
+namespace {
+
+// Removes `c` from its shard's set and returns the set's reference (null if it had none).
+template <typename C>
+std::shared_ptr<C> Extract(absl::flat_hash_set<std::shared_ptr<C>>& set, C* c) {
+  auto it = set.find(c);
+  if (it == set.end()) return nullptr;
+  auto node = set.extract(it);
+  return std::move(node.value());
+}
+
+// Closes the connections of `set` idle for longer than timeout_ms.
+template <typename C>
+void CloseIdle(const absl::flat_hash_set<std::shared_ptr<C>>& set, int64_t now,
+               int64_t timeout_ms) {
+  std::vector<C*> idle;
+  for (const auto& c : set) {
+    if (now - c->last_active_ms() > timeout_ms) idle.push_back(c.get());
+  }
+  for (C* c : idle) c->Close();
+}
+
+}  // namespace
+
 void Server::Track(std::shared_ptr<HttpConnection> c) {
   unsigned shard = c->session().home();
   connections_[shard].http.insert(std::move(c));
 }
 
 std::shared_ptr<HttpConnection> Server::Untrack(HttpConnection* c) {
-  auto& set = connections_[c->session().home()].http;
-  auto it = set.find(c);
-  if (it == set.end()) return nullptr;
-  auto node = set.extract(it);
-  return std::move(node.value());
+  return Extract(connections_[c->session().home()].http, c);
 }
 
 void Server::Track(std::shared_ptr<Connection> c) {
@@ -250,27 +270,15 @@ void Server::Track(std::shared_ptr<Connection> c) {
 }
 
 std::shared_ptr<Connection> Server::Untrack(Connection* c) {
-  auto& set = connections_[c->session().home()].all;
-  auto it = set.find(c);
-  if (it == set.end()) return nullptr;
-  auto node = set.extract(it);
-  return std::move(node.value());
+  return Extract(connections_[c->session().home()].all, c);
 }
 
 void Server::SweepIdle(unsigned shard) {
   int64_t timeout_ms = config_->GetInt("timeout") * 1000;
   if (timeout_ms <= 0) return;
   int64_t now = engine_->clock().NowMs();
-  std::vector<Connection*> idle;
-  for (const auto& c : connections_[shard].all) {
-    if (now - c->last_active_ms() > timeout_ms) idle.push_back(c.get());
-  }
-  for (Connection* c : idle) c->Close();
-  std::vector<HttpConnection*> idle_http;
-  for (const auto& c : connections_[shard].http) {
-    if (now - c->last_active_ms() > timeout_ms) idle_http.push_back(c.get());
-  }
-  for (HttpConnection* c : idle_http) c->Close();
+  CloseIdle(connections_[shard].all, now, timeout_ms);
+  CloseIdle(connections_[shard].http, now, timeout_ms);
 }
 
 void Server::RequestStop() {

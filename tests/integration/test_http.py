@@ -90,21 +90,7 @@ class HttpFrontTest(unittest.TestCase):
 
     def raw(self, data, read_timeout=3.0):
         """Sends raw bytes to the HTTP port; returns what came back until close or timeout."""
-        with socket.create_connection(("127.0.0.1", self.http_port), timeout=read_timeout) as s:
-            s.sendall(data)
-            chunks = []
-            end = time.time() + read_timeout
-            while time.time() < end:
-                try:
-                    b = s.recv(65536)
-                except socket.timeout:
-                    break
-                except ConnectionResetError:
-                    break
-                if not b:
-                    break
-                chunks.append(b)
-            return b"".join(chunks)
+        return self.server.raw(data, read_timeout=read_timeout, port=self.http_port)
 
     def put(self, path, body, **kw):
         return self.request("PUT", path, body=body, **kw)[0]
