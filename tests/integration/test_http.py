@@ -308,7 +308,13 @@ class HttpFrontTest(unittest.TestCase):
         self.assertEqual((status, body), (200, b"ok\n"))
         self.put("/api2/ws/ns/k", b"v")
         self.request("GET", "/api2/ws/ns/k")
-        status, headers, body = self.request("GET", "/metrics", token=None)
+        # Shards publish their key counts on their tick: wait (bounded) for the new key.
+        deadline = time.time() + 5
+        while True:
+            status, headers, body = self.request("GET", "/metrics", token=None)
+            if b'shoal_db_keys{db="0"} 1' in body or time.time() > deadline:
+                break
+            time.sleep(0.05)
         self.assertEqual(status, 200)
         self.assertTrue(headers["content-type"].startswith("text/plain; version=0.0.4"))
         text = body.decode()
