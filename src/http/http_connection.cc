@@ -19,6 +19,8 @@ namespace shoal::server {
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
+// An output buffer grown past this is given back once written; Process also stops running
+// requests while this much output waits.
 constexpr size_t kMaxIdleOutput = 1024 * 1024;
 // How long and how much a closing connection drains before it gives up on the client.
 constexpr std::chrono::milliseconds kLingerTime(2000);
@@ -215,6 +217,12 @@ void HttpConnection::OnReadable() {
 
 void HttpConnection::Process() {
   while (state_ == State::kReading && !closing_) {
+    if (out_.size() >= kMaxIdleOutput) {
+      // Replies pile up (large values, a deep pipeline): write them before running more,
+      // so a few bytes of requests cannot make the output grow without bound.
+      output_full_ = true;
+      break;
+    }
     if (request_ready_) {
       request_ready_ = false;
       RunRequest();
@@ -319,11 +327,16 @@ void HttpConnection::AfterWrite() {
   out_sent_ = 0;
   if (out_.capacity() > kMaxIdleOutput) out_.shrink_to_fit();
   if (closing_) return Linger();
-  bool was_writing = state_ == State::kWriting;
   state_ = State::kReading;
   SetInterest(EPOLLIN);
-  // Requests that arrived while the replies were going out are in the buffer already.
-  if (was_writing && (request_ready_ || parsed_ < in_used_)) Process();
+  if (output_full_) {
+    // Process stopped at the output cap with requests left in the buffer: go on with them
+    // on the loop's next turn (other clients first, and no recursion).
+    output_full_ = false;
+    loop_->Post([self = shared_from_this()] {
+      if (self->state_ == State::kReading) self->Process();
+    });
+  }
 }
 
 void HttpConnection::Linger() {

@@ -100,6 +100,7 @@ class HttpConnection final : public EventLoop::Handler,
   std::string out_;
   size_t out_sent_ = 0;
   bool closing_ = false;  // close once out_ is written
+  bool output_full_ = false;  // Process stopped at the output cap with requests left
 
   // The request being parsed, then run.
   http::HttpRequest request_;

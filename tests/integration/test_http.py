@@ -429,6 +429,18 @@ class HttpFrontTest(unittest.TestCase):
         self.assertEqual(bodies[:n], [b"v%d" % i for i in range(n)])
         self.assertTrue(reply.endswith(b"ok\n"))
 
+    def test_pipeline_of_large_replies(self):
+        value = b"x" * (200 * 1024)
+        self.assertEqual(self.put("/api2/ws/ns/large", value), 204)
+        auth = b"Authorization: Bearer " + self.token.encode() + b"\r\n"
+        n = 60  # 12 MB of replies for 60 short requests: written in steps, not all buffered
+        data = b"".join(b"GET /api2/ws/ns/large HTTP/1.1\r\n" + auth + b"\r\n" for _ in range(n))
+        data += b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n"
+        reply = self.raw(data, read_timeout=20)
+        self.assertEqual(reply.count(b"HTTP/1.1 200 OK"), n + 1)
+        self.assertEqual(reply.count(value), n)
+        self.assertTrue(reply.endswith(b"ok\n"))
+
     def test_keep_alive_and_http10(self):
         conn = self.connect()
         for i in range(50):
