@@ -20,6 +20,9 @@ namespace {
 
 constexpr int kListenBacklog = 511;  // Redis's tcp-backlog default
 constexpr std::string_view kMaxClientsReply = "-ERR max number of clients reached\r\n";
+constexpr std::string_view kMaxClientsHttpReply =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 30\r\nConnection: close\r\n\r\n"
+    "max number of clients reached\n";
 
 // An accepted fd on its way to its shard: closed if the task is dropped unrun (shutdown).
 class OwnedFd {
@@ -197,7 +200,8 @@ void Server::AcceptAll(Listener* listener) {
       engine_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
       // A fresh socket's buffer takes these few bytes at once; if not, the client loses
       // only the explanation.
-      (void)send(fd, kMaxClientsReply.data(), kMaxClientsReply.size(), MSG_NOSIGNAL);
+      std::string_view reply = listener->http() ? kMaxClientsHttpReply : kMaxClientsReply;
+      (void)send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
       close(fd);
       continue;
     }

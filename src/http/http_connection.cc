@@ -13,6 +13,7 @@
 
 #include "engine/engine.h"
 #include "protocol/strings.h"
+#include "src/connection.h"
 #include "src/server.h"
 
 namespace shoal::server {
@@ -48,7 +49,7 @@ HttpConnection::HttpConnection(Server* server, EventLoop* loop, unsigned shard, 
   // The HTTP front checks its own bearer tokens; requirepass guards RESP clients.
   session_->set_authenticated(true);
   session_->set_name("http");
-  session_->connection().fd = fd_;
+  DescribeSocket(fd_, &session_->connection());
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   http_parser_init(&parser_, HTTP_REQUEST);

@@ -446,6 +446,11 @@ class HttpFrontTest(unittest.TestCase):
         for i in range(50):
             self.assertEqual(self.request("PUT", "/api2/ws/ns/ka", body=b"%d" % i, conn=conn)[0], 204)
             self.assertEqual(self.request("GET", "/api2/ws/ns/ka", conn=conn)[2], b"%d" % i)
+        # The HTTP client is a client like the others in CLIENT LIST, named "http".
+        http_clients = [c for c in self.r.client_list() if c["name"] == "http"]
+        self.assertEqual(len(http_clients), 1)
+        self.assertTrue(http_clients[0]["addr"].startswith("127.0.0.1:"))
+        self.assertEqual(http_clients[0]["laddr"], "127.0.0.1:%d" % self.http_port)
         conn.close()
         reply = self.raw(b"GET /healthz HTTP/1.0\r\n\r\n")  # HTTP/1.0: closed after the reply
         self.assertTrue(reply.startswith(b"HTTP/1.1 200 "), reply)
@@ -483,6 +488,19 @@ class HttpWithoutSecretTest(unittest.TestCase):
             self.assertEqual(c.getresponse().status, 204)
             c.close()
             self.assertEqual(srv.client().get("ws:1:w:1:n:k"), b"open")
+        finally:
+            srv.stop()
+
+    def test_maxclients_answers_503(self):
+        port = harness.free_port()
+        srv = harness.ServerProcess("--http-port", str(port), "--maxclients", "1", threads=2)
+        try:
+            r = srv.client()
+            r.ping()  # holds the one client slot
+            reply = srv.raw(b"GET /healthz HTTP/1.1\r\n\r\n", port=port)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), reply)
+            self.assertTrue(reply.endswith(b"\r\n\r\nmax number of clients reached\n"), reply)
+            r.close()
         finally:
             srv.stop()
 
