@@ -493,17 +493,28 @@ class HttpWithoutSecretTest(unittest.TestCase):
 
     def test_maxclients_answers_503(self):
         port = harness.free_port()
-        srv = harness.ServerProcess("--http-port", str(port), "--maxclients", "1", threads=2)
+        srv = harness.ServerProcess("--http-port", str(port), "--maxclients", "2", threads=2)
+        held = []
         try:
-            r = srv.client()
-            r.ping()  # holds the one client slot
+            # Fill both slots with RESP clients (the harness's startup probe may still hold
+            # one for a moment: retry, bounded).
+            deadline = time.time() + 5
+            while len(held) < 2 and time.time() < deadline:
+                c = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+                c.sendall(b"PING\r\n")
+                if c.recv(64) == b"+PONG\r\n":
+                    held.append(c)
+                else:
+                    c.close()
+                    time.sleep(0.05)
+            self.assertEqual(len(held), 2)
             reply = srv.raw(b"GET /healthz HTTP/1.1\r\n\r\n", port=port)
             self.assertTrue(reply.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), reply)
             self.assertTrue(reply.endswith(b"\r\n\r\nmax number of clients reached\n"), reply)
-            r.close()
         finally:
+            for c in held:
+                c.close()
             srv.stop()
-
 
 if __name__ == "__main__":
     harness.main()
