@@ -18,6 +18,7 @@ std::string_view ReasonPhrase(int status) {
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 404: return "Not Found";
@@ -37,8 +38,9 @@ std::string_view ReasonPhrase(int status) {
 
 void WriteResponse(const HttpResponse& response, bool head, bool close, std::string* out) {
   StrAppend(out, "HTTP/1.1 ", response.status, " ", ReasonPhrase(response.status), "\r\n");
-  // RFC 9110: a 204 carries no Content-Length and no body.
-  if (response.status != 204) StrAppend(out, "Content-Length: ", response.body.size(), "\r\n");
+  // RFC 9110: a 204 or 304 carries no Content-Length and no body.
+  bool bodyless = response.status == 204 || response.status == 304;
+  if (!bodyless) StrAppend(out, "Content-Length: ", response.body.size(), "\r\n");
   if (!response.content_type.empty()) {
     StrAppend(out, "Content-Type: ", response.content_type, "\r\n");
   }
@@ -46,7 +48,7 @@ void WriteResponse(const HttpResponse& response, bool head, bool close, std::str
   for (const auto& [name, value] : response.headers) StrAppend(out, name, ": ", value, "\r\n");
   if (close) out->append("Connection: close\r\n");
   out->append("\r\n");
-  if (!head && response.status != 204) out->append(response.body);
+  if (!head && !bodyless) out->append(response.body);
 }
 
 }  // namespace shoal::http

@@ -96,6 +96,24 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+// True when If-None-Match `list` ("*", or ETags separated by commas, quoted or bare, W/
+// allowed as RFC 9110's weak comparison permits on GET) names `etag`.
+bool NamesEtag(std::string_view list, std::string_view etag) {
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view tag = list.substr(0, comma);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag == "*") return true;
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
+    if (EqualsIgnoreCase(tag, etag)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 bool IsWrite(std::string_view method) { return method == "PUT" || method == "POST"; }
 
 }  // namespace
@@ -167,6 +185,7 @@ Plan Plan::For(const HttpRequest& req, const engine::Config& config, int64_t now
   std::string resp_key = KeyFor(plan.workspace_, plan.namespace_, key);
   if (get) {
     plan.kind_ = Kind::kGet;
+    if (req.has_if_none_match) plan.not_modified_if_ = req.if_none_match;
     plan.SetCommand({"get", std::move(resp_key)});
     return plan;
   }
@@ -218,9 +237,13 @@ const HttpResponse& Plan::Finish(std::string_view reply, engine::Engine* engine)
       if (v.is_null()) {
         response_ = HttpResponse::Text(404, "not found");
       } else {
+        response_.etag = engine::Md5Hex(v.str);
+        if (NamesEtag(not_modified_if_, response_.etag)) {
+          response_.status = 304;  // the client's copy is current: no body
+          break;
+        }
         response_.status = 200;
         response_.content_type = "application/octet-stream";
-        response_.etag = engine::Md5Hex(v.str);
         response_.body = std::move(v.str);
       }
       break;

@@ -1,7 +1,8 @@
 // Router: what one HTTP request means for the engine.
 //
 // Routes (paths percent-decoded segment by segment; see key_mapping.h for the RESP keys):
-//   GET|HEAD /api2/{ws}/{ns}/{key}       200 with the value and ETag "<md5>", or 404
+//   GET|HEAD /api2/{ws}/{ns}/{key}       200 with the value and ETag "<md5>", or 404; 304
+//                                        when If-None-Match names the current ETag (or *)
 //   PUT      /api2/{ws}/{ns}/{key}       204; with If-None-Match: * 201 when inserted;
 //                                        412 when If-Match / If-None-Match fails
 //   DELETE   /api2/{ws}/{ns}/{key}       204, or 404
@@ -56,6 +57,7 @@ class Plan {
 
   Kind kind_ = Kind::kNone;
   bool created_on_insert_ = false;  // If-None-Match: * answers 201
+  std::string not_modified_if_;     // a GET's If-None-Match, when it had one
   std::string workspace_, namespace_;
   std::vector<std::string> args_;
   engine::CmdArgs command_;

@@ -100,6 +100,24 @@ TEST_F(RouterTest, RepliesBecomeStatuses) {
   EXPECT_EQ(Status(error, "-OOM command not allowed\r\n"), 500);
 }
 
+TEST_F(RouterTest, GetWithIfNoneMatchIs304WhenCurrent) {
+  std::string etag = engine::Md5Hex("hello");
+  std::vector<std::string> current = {"\"" + etag + "\"", etag, "*", "W/\"" + etag + "\"",
+                                      "\"0123\", \"" + etag + "\""};
+  for (const std::string& v : current) {
+    IfNoneMatch(v);
+    Plan p = For("GET", "/api2/w/n/k");
+    EXPECT_EQ(Status(p, "$5\r\nhello\r\n"), 304) << v;
+    EXPECT_EQ(p.response().body, "") << v;
+    EXPECT_EQ(p.response().etag, etag) << v;
+  }
+  IfNoneMatch("\"" + engine::Md5Hex("other") + "\"");
+  Plan changed = For("GET", "/api2/w/n/k");
+  EXPECT_EQ(Status(changed, "$5\r\nhello\r\n"), 200);
+  Plan missing = For("GET", "/api2/w/n/k");
+  EXPECT_EQ(Status(missing, "$-1\r\n"), 404);
+}
+
 TEST_F(RouterTest, Listing) {
   Plan p = For("GET", "/api2/w/n?prefix=a%2A+b");
   EXPECT_THAT(Command(p), ElementsAre("keys", "ws:1:w:1:n:a\\* b*"));

@@ -105,6 +105,10 @@ class HttpFrontTest(unittest.TestCase):
         status, headers, body = self.request("HEAD", "/api2/ws/ns/k")
         self.assertEqual((status, body, headers["content-length"]), (200, b"", "5"))
         self.assertEqual(headers["etag"], '"%s"' % md5(b"hello"))
+        status, headers, body = self.request("GET", "/api2/ws/ns/k",
+                                             headers={"If-None-Match": headers["etag"]})
+        self.assertEqual((status, body), (304, b""))  # the client's copy is current
+        self.assertEqual(headers["etag"], '"%s"' % md5(b"hello"))
         self.assertEqual(self.put("/api2/ws/ns/k", b"again"), 204)  # an update is 204 too
         self.assertEqual(self.request("GET", "/api2/ws/ns/k")[2], b"again")
         self.assertEqual(self.request("DELETE", "/api2/ws/ns/k")[0], 204)
