@@ -38,6 +38,9 @@ CommandSpec kRows[] = {
   ROW("substr", 4, kR, 1, 1, 1, CmdGetRange, "@read @string @slow", "string", "Returns a substring from a string value.", "1.0.0"),
   ROW("setrange", 4, kW|kD, 1, 1, 1, CmdSetRange, "@write @string @slow", "string", "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0"),
 
+  // --- conditional writes (etag_family.cc, for the HTTP front) ---
+  ROW("setifmd5", 4, kW|kD|kF, 1, 1, 1, CmdSetIfMd5, "@write @string @fast", "string", "Shoal: sets the string value of a key only when the MD5 of its current value matches the given digest.", "7.2.4"),
+
   // --- hashes ---
   ROW("hset", -4, kW|kD|kF, 1, 1, 1, CmdHSet, "@write @hash @fast", "hash", "Creates or modifies the value of a field in a hash.", "2.0.0"),
   ROW("hsetnx", 4, kW|kD|kF, 1, 1, 1, CmdHSetNx, "@write @hash @fast", "hash", "Sets the value of a field in a hash only when the field doesn't exist.", "2.0.0"),

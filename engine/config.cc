@@ -62,6 +62,12 @@ Config::Config() {
   add("tag-max-per-key", K::kInt, "10", true, 0, 1 << 20);
   add("tag-max-key-len", K::kInt, "128", true, 1, 1 << 20);
   add("tag-max-value-len", K::kInt, "256", true, 0, 1 << 20);
+  // The HTTP/JSON front (src/http/): off while http-port is 0. An empty token secret
+  // turns bearer-token checks off, as an empty requirepass does for AUTH.
+  add("http-port", K::kInt, "0", false, 0, 65535);
+  add("http-token-secret", K::kString, "", true);
+  add("http-payload-limit", K::kMemory, "2097152", true, 0);  // 2mb
+  add("http-default-workspace", K::kString, "default", true);
 }
 
 void Config::Add(Param p) {

@@ -25,6 +25,8 @@ inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of rang
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
+// SETIFMD5 (etag_family.cc): the digest is not 32 hex digits.
+inline constexpr std::string_view kInvalidMd5 = "ERR invalid MD5 digest";
 inline constexpr std::string_view kAuthNotConfigured =
     "ERR AUTH <password> called without any password configured for the default user. "
     "Are you sure your configuration is correct?";

@@ -323,7 +323,9 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   CommandStats& cs = shard->stats().per_command[spec.id];
   cs.calls.Add();
   if (!nested) {
-    cs.usec.Add(cycle_clock::ToMicros(cycle_clock::Now() - start));
+    uint64_t usec = cycle_clock::ToMicros(cycle_clock::Now() - start);
+    cs.usec.Add(usec);
+    shard->stats().latency.Record(usec);
   }
   if (ctx.failed()) cs.failed_calls.Add();
   shard->stats().commands_processed.Add();

@@ -23,6 +23,7 @@ void ShardStats::Reset() {
   expired_keys.Reset();
   keyspace_hits.Reset();
   keyspace_misses.Reset();
+  latency.Reset();
   std::lock_guard<std::mutex> lock(errors_mu_);
   errors_.clear();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,30 @@ struct CommandStats {
   Counter calls, usec, rejected_calls, failed_calls;
 };
 
+// Command latency in fixed power-of-two microsecond buckets: bucket i counts the commands
+// that took at most 2^i µs and more than 2^(i-1) (bucket 0: at most 1 µs); the last bucket
+// takes everything slower. The owner shard records; /metrics sums the shards and prints
+// them cumulatively (Prometheus `_bucket{le=...}`).
+struct LatencyHistogram {
+  static constexpr size_t kBuckets = 25;  // up to 2^23 µs (about 8 s), then the rest
+  static size_t BucketOf(uint64_t usec) {
+    size_t i = static_cast<size_t>(std::bit_width(usec > 0 ? usec - 1 : 0));
+    return i < kBuckets ? i : kBuckets - 1;
+  }
+  // The bucket's upper bound in µs (the last one has none: +Inf).
+  static uint64_t UpperBoundUsec(size_t i) { return uint64_t{1} << i; }
+  void Record(uint64_t usec) {
+    buckets[BucketOf(usec)].Add();
+    sum_usec.Add(usec);
+  }
+  void Reset() {
+    for (Counter& b : buckets) b.Reset();
+    sum_usec.Reset();
+  }
+  Counter buckets[kBuckets];
+  Counter sum_usec;
+};
+
 struct ShardStats {
   explicit ShardStats(size_t commands) : per_command(new CommandStats[commands]), ncommands(commands) {}
   Counter commands_processed;
@@ -36,6 +61,7 @@ struct ShardStats {
   Counter keyspace_hits;
   Counter keyspace_misses;
   Counter dirty;  // writes since start (INFO rdb_changes_since_last_save later)
+  LatencyHistogram latency;  // every command that is timed in commandstats
   std::unique_ptr<CommandStats[]> per_command;  // by CommandSpec::id
   size_t ncommands;
 

@@ -26,8 +26,8 @@ constexpr size_t kMaxIdleOutput = 1024 * 1024;
 // cannot be exceeded, so the config is not consulted on the common path.
 constexpr size_t kMinQueryBufferLimit = 1024 * 1024;
 
-// "127.0.0.1:6379", "[::1]:6379", as Redis's anetFormatAddr writes them (CLIENT LIST,
-// CLIENT KILL ADDR). "" when the address is of another family.
+}  // namespace
+
 std::string FormatAddress(const sockaddr_storage& ss) {
   char ip[INET6_ADDRSTRLEN] = {};
   if (ss.ss_family == AF_INET) {
@@ -43,23 +43,21 @@ std::string FormatAddress(const sockaddr_storage& ss) {
   return "";
 }
 
-}  // namespace
+void DescribeSocket(int fd, engine::Session::ConnectionInfo* info) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) info->addr = FormatAddress(ss);
+  len = sizeof(ss);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) info->laddr = FormatAddress(ss);
+  info->fd = fd;
+}
 
 Connection::Connection(Server* server, EventLoop* loop, unsigned shard, int fd)
     : server_(server), loop_(loop), shard_(shard), fd_(fd) {
   session_ = server_->engine().NewSession(static_cast<int>(shard));
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  sockaddr_storage ss{};
-  socklen_t len = sizeof(ss);
-  if (getpeername(fd_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
-    session_->connection().addr = FormatAddress(ss);
-  }
-  len = sizeof(ss);
-  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
-    session_->connection().laddr = FormatAddress(ss);
-  }
-  session_->connection().fd = fd_;
+  DescribeSocket(fd_, &session_->connection());
   protocol::ParserLimits limits;
   limits.max_bulk_len = server_->engine().config().GetInt("proto-max-bulk-len");
   parser_.set_limits(limits);

@@ -30,6 +30,8 @@
 // the close to it.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,6 +44,12 @@
 namespace shoal::server {
 
 class Server;
+
+// "127.0.0.1:6379", "[::1]:6379", as Redis's anetFormatAddr writes them (CLIENT LIST,
+// CLIENT KILL ADDR). "" when the address is of another family.
+std::string FormatAddress(const sockaddr_storage& ss);
+// Fills the peer and local addresses and the fd of a connected socket, for CLIENT LIST.
+void DescribeSocket(int fd, engine::Session::ConnectionInfo* info);
 
 class Connection final : public EventLoop::Handler,
                          public std::enable_shared_from_this<Connection> {

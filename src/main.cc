@@ -57,8 +57,9 @@ int main(int argc, char** argv) {
   if (!server.Start()) return 1;
   g_server = &server;
   WatchSignals(set);
-  std::cerr << "Shoal ready: port " << server.port() << ", " << server.engine().shard_count()
-            << " shard threads.\n";
+  std::cerr << "Shoal ready: port " << server.port();
+  if (server.http_port() != 0) std::cerr << ", HTTP port " << server.http_port();
+  std::cerr << ", " << server.engine().shard_count() << " shard threads.\n";
   server.Wait();
   g_server = nullptr;
   std::cerr << "Shoal is now ready to exit, bye bye...\n";

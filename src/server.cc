@@ -13,12 +13,16 @@
 #include "mimalloc.h"
 #include "protocol/strings.h"
 #include "src/connection.h"
+#include "src/http/http_connection.h"
 
 namespace shoal::server {
 namespace {
 
 constexpr int kListenBacklog = 511;  // Redis's tcp-backlog default
 constexpr std::string_view kMaxClientsReply = "-ERR max number of clients reached\r\n";
+constexpr std::string_view kMaxClientsHttpReply =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 30\r\nConnection: close\r\n\r\n"
+    "max number of clients reached\n";
 
 // An accepted fd on its way to its shard: closed if the task is dropped unrun (shutdown).
 class OwnedFd {
@@ -86,7 +90,7 @@ void Server::Listener::OnEvent(uint32_t events) { server_->AcceptAll(this); }
 
 void Server::Post(unsigned shard, engine::Task task) { loops_[shard]->Post(std::move(task)); }
 
-int Server::Listen(const std::string& addr, bool optional) {
+int Server::Listen(const std::string& addr, bool optional, unsigned* port) {
   // Redis spells the wildcards "*" (IPv4) and "::*" (IPv6).
   std::string host = addr == "*" ? "0.0.0.0" : addr == "::*" ? "::" : addr;
   sockaddr_storage ss{};
@@ -95,11 +99,11 @@ int Server::Listen(const std::string& addr, bool optional) {
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
   if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<uint16_t>(port_));
+    v4->sin_port = htons(static_cast<uint16_t>(*port));
     len = sizeof(sockaddr_in);
   } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
     v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<uint16_t>(port_));
+    v6->sin6_port = htons(static_cast<uint16_t>(*port));
     len = sizeof(sockaddr_in6);
   } else {
     std::cerr << "Invalid bind address '" << addr << "'\n";
@@ -121,25 +125,22 @@ int Server::Listen(const std::string& addr, bool optional) {
     if (optional && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT || err == EPROTONOSUPPORT)) {
       return -2;  // Redis skips a "-addr" that this machine does not have
     }
-    std::cerr << "Could not create server TCP listening socket " << addr << ":" << port_ << ": "
+    std::cerr << "Could not create server TCP listening socket " << addr << ":" << *port << ": "
               << std::strerror(err) << "\n";
     return -1;
   }
-  if (port_ == 0) {
+  if (*port == 0) {
     len = sizeof(ss);
     getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-    port_ = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+    *port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
   }
   return fd;
 }
 
-bool Server::Start() {
-  // Before any socket: the shard threads are not running yet, so the load may fill every
-  // shard from this thread.
-  if (!LoadData()) return false;
-  port_ = static_cast<unsigned>(config_->GetInt("port"));
+bool Server::ListenAll(unsigned* port, bool http) {
   std::string bind = config_->GetString("bind");
   size_t pos = 0;
+  bool any = false;
   while (pos < bind.size()) {
     size_t end = bind.find(' ', pos);
     if (end == std::string::npos) end = bind.size();
@@ -147,15 +148,27 @@ bool Server::Start() {
     pos = end + 1;
     if (addr.empty()) continue;
     bool optional = addr[0] == '-';
-    int fd = Listen(optional ? addr.substr(1) : addr, optional);
+    int fd = Listen(optional ? addr.substr(1) : addr, optional, port);
     if (fd == -2) continue;
     if (fd < 0) return false;
-    listeners_.push_back(std::make_unique<Listener>(this, fd));
+    listeners_.push_back(std::make_unique<Listener>(this, fd, http));
+    any = true;
   }
-  if (listeners_.empty()) {
-    std::cerr << "Failed listening on port " << port_ << " (tcp), aborting.\n";
+  if (!any) {
+    std::cerr << "Failed listening on port " << *port << " (tcp), aborting.\n";
     return false;
   }
+  return true;
+}
+
+bool Server::Start() {
+  // Before any socket: the shard threads are not running yet, so the load may fill every
+  // shard from this thread.
+  if (!LoadData()) return false;
+  port_ = static_cast<unsigned>(config_->GetInt("port"));
+  if (!ListenAll(&port_, /*http=*/false)) return false;
+  http_port_ = static_cast<unsigned>(config_->GetInt("http-port"));
+  if (http_port_ != 0 && !ListenAll(&http_port_, /*http=*/true)) return false;
   engine_->server_info().tcp_port = static_cast<int>(port_);
   // Registered before the shard threads start, so no task is needed to reach them.
   for (auto& l : listeners_) {
@@ -205,11 +218,16 @@ void Server::AcceptAll(Listener* listener) {
       engine_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
       // A fresh socket's buffer takes these few bytes at once; if not, the client loses
       // only the explanation.
-      (void)send(fd, kMaxClientsReply.data(), kMaxClientsReply.size(), MSG_NOSIGNAL);
+      std::string_view reply = listener->http() ? kMaxClientsHttpReply : kMaxClientsReply;
+      (void)send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
       close(fd);
       continue;
     }
     unsigned shard = next_shard_++ % engine_->shard_count();
+    if (listener->http()) {
+      StartHttp(shard, fd);
+      continue;
+    }
     // We are on shard 0's loop. While a script is busy, its thread (and every thread it
     // parked) polls sockets but runs no posted task, so a client that comes to send
     // SCRIPT KILL is started here, where the loop polls too.
@@ -225,28 +243,64 @@ void Server::AcceptAll(Listener* listener) {
   }
 }
 
-void Server::Track(std::shared_ptr<Connection> c) {
-  unsigned shard = c->session().home();
-  connections_[shard].all.insert(std::move(c));
+void Server::StartHttp(unsigned shard, int fd) {
+  if (shard == 0) {
+    std::make_shared<HttpConnection>(this, loops_[0], 0, fd)->Start();
+    return;
+  }
+  Post(shard, [this, shard, owned = OwnedFd(fd)]() mutable {
+    std::make_shared<HttpConnection>(this, loops_[shard], shard, owned.Release())->Start();
+  });
 }
 
-std::shared_ptr<Connection> Server::Untrack(Connection* c) {
-  auto& set = connections_[c->session().home()].all;
+namespace {
+
+// Removes `c` from its shard's set and returns the set's reference (null if it had none).
+template <typename C>
+std::shared_ptr<C> Extract(absl::flat_hash_set<std::shared_ptr<C>>& set, C* c) {
   auto it = set.find(c);
   if (it == set.end()) return nullptr;
   auto node = set.extract(it);
   return std::move(node.value());
 }
 
+// Closes the connections of `set` idle for longer than timeout_ms.
+template <typename C>
+void CloseIdle(const absl::flat_hash_set<std::shared_ptr<C>>& set, int64_t now,
+               int64_t timeout_ms) {
+  std::vector<C*> idle;
+  for (const auto& c : set) {
+    if (now - c->last_active_ms() > timeout_ms) idle.push_back(c.get());
+  }
+  for (C* c : idle) c->Close();
+}
+
+}  // namespace
+
+void Server::Track(std::shared_ptr<HttpConnection> c) {
+  unsigned shard = c->session().home();
+  connections_[shard].http.insert(std::move(c));
+}
+
+std::shared_ptr<HttpConnection> Server::Untrack(HttpConnection* c) {
+  return Extract(connections_[c->session().home()].http, c);
+}
+
+void Server::Track(std::shared_ptr<Connection> c) {
+  unsigned shard = c->session().home();
+  connections_[shard].all.insert(std::move(c));
+}
+
+std::shared_ptr<Connection> Server::Untrack(Connection* c) {
+  return Extract(connections_[c->session().home()].all, c);
+}
+
 void Server::SweepIdle(unsigned shard) {
   int64_t timeout_ms = config_->GetInt("timeout") * 1000;
   if (timeout_ms <= 0) return;
   int64_t now = engine_->clock().NowMs();
-  std::vector<Connection*> idle;
-  for (const auto& c : connections_[shard].all) {
-    if (now - c->last_active_ms() > timeout_ms) idle.push_back(c.get());
-  }
-  for (Connection* c : idle) c->Close();
+  CloseIdle(connections_[shard].all, now, timeout_ms);
+  CloseIdle(connections_[shard].http, now, timeout_ms);
 }
 
 void Server::RequestStop() {

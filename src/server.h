@@ -1,6 +1,8 @@
 // Server: the shoal-server process. It builds the engine with one EventLoop per shard
 // thread, listens on the configured addresses, and hands each accepted socket to a shard
-// thread in turn, where its Connection lives for good.
+// thread in turn, where its Connection lives for good. With `http-port` set it also listens
+// there on the same addresses, and those sockets become HttpConnections (src/http/), on the
+// same shard threads and the same engine.
 //
 // Threads: the listening sockets are watched by shard 0's loop, which accepts and posts
 // each new fd to the next shard round robin; the Connection is created on that shard's
@@ -28,6 +30,7 @@
 namespace shoal::server {
 
 class Connection;
+class HttpConnection;
 
 class Server {
  public:
@@ -45,31 +48,41 @@ class Server {
   // Thread-safe: runs `task` on shard `shard`'s thread.
   void Post(unsigned shard, engine::Task task);
   unsigned port() const { return port_; }
+  unsigned http_port() const { return http_port_; }  // 0: no HTTP front
 
   // Connections register on their own thread, so each shard's set needs no lock. Untrack
   // returns the set's reference (null if it had none), for the caller to release.
   void Track(std::shared_ptr<Connection> c);
   std::shared_ptr<Connection> Untrack(Connection* c);
+  void Track(std::shared_ptr<HttpConnection> c);
+  std::shared_ptr<HttpConnection> Untrack(HttpConnection* c);
 
  private:
   // A listening socket on shard 0's loop.
   class Listener : public EventLoop::Handler {
    public:
-    Listener(Server* server, int fd) : server_(server), fd_(fd) {}
+    Listener(Server* server, int fd, bool http) : server_(server), fd_(fd), http_(http) {}
     ~Listener();
     int fd() const { return fd_; }
+    bool http() const { return http_; }
     void OnEvent(uint32_t events) override;
 
    private:
     Server* server_;
     int fd_;
+    bool http_;  // its clients speak HTTP, not RESP
   };
 
-  // Creates a listening socket on addr:port_; -1 (with a message on stderr) on failure.
-  // `optional` addresses (Redis's "-addr") that do not exist here are skipped: -2.
-  int Listen(const std::string& addr, bool optional);
+  // Creates a listening socket on addr:*port; -1 (with a message on stderr) on failure.
+  // `optional` addresses (Redis's "-addr") that do not exist here are skipped: -2. A port
+  // of 0 is set to the one the kernel chose.
+  int Listen(const std::string& addr, bool optional, unsigned* port);
+  // Listens on every `bind` address at *port; false when one cannot be bound.
+  bool ListenAll(unsigned* port, bool http);
   // Shard 0's thread: accepts until EAGAIN and posts each fd to a shard.
   void AcceptAll(Listener* listener);
+  // Starts an HttpConnection for `fd` on shard `shard` (from shard 0's thread).
+  void StartHttp(unsigned shard, int fd);
   void SweepIdle(unsigned shard);
 
   // Loads the data on start: the AOF when appendonly is on, else the RDB file.
@@ -83,9 +96,11 @@ class Server {
   std::unique_ptr<engine::Engine> engine_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   unsigned port_ = 0;
+  unsigned http_port_ = 0;
   unsigned next_shard_ = 0;  // shard 0's thread only
   struct ShardConnections {
     absl::flat_hash_set<std::shared_ptr<Connection>> all;
+    absl::flat_hash_set<std::shared_ptr<HttpConnection>> http;
   };
   std::vector<ShardConnections> connections_;
 

@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libabsl-dev libxxhash-dev
   libmimalloc-dev libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-tools
-  python3 python3-redis liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev)
+  python3 python3-redis liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev
+  libhttp-parser-dev libjwt-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

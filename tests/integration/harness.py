@@ -109,16 +109,17 @@ class ServerProcess:
                              input=input, capture_output=True, timeout=60)
         return out.stdout.decode(errors="replace")
 
-    def raw(self, data, read_timeout=2.0):
-        """Sends raw bytes on a fresh socket; returns what came back until close or timeout."""
-        with socket.create_connection(("127.0.0.1", self.port), timeout=read_timeout) as s:
+    def raw(self, data, read_timeout=2.0, port=None):
+        """Sends raw bytes on a fresh socket (to `port`, by default the RESP port); returns
+        what came back until close, reset or timeout."""
+        with socket.create_connection(("127.0.0.1", port or self.port), timeout=read_timeout) as s:
             s.sendall(data)
             chunks = []
             end = time.time() + read_timeout
             while time.time() < end:
                 try:
                     b = s.recv(65536)
-                except socket.timeout:
+                except (socket.timeout, ConnectionResetError):
                     break
                 if not b:
                     break
