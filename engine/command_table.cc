@@ -257,6 +257,8 @@ CommandSpec kRows[] = {
   ROW("lastsave", 1, kLS|kF, 0, 0, 0, CmdLastSave, "@fast @dangerous", "server", "Returns the Unix timestamp of the last successful save to disk.", "1.0.0"),
   ROW("debug", -2, kA|kNoScript|kLS, 0, 0, 0, CmdDebug, "@admin @slow @dangerous", "server", "A container for debugging commands.", "1.0.0"),
   ROW("shutdown", -1, kA|kNoScript|kLS|kNoMulti|kAllowBusy, 0, 0, 0, CmdShutdown, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0"),
+  // Append-only file (aof_family.cc).
+  ROW("bgrewriteaof", 1, kA|kNoScript|kLS, 0, 0, 0, CmdBgRewriteAof, "@admin @slow @dangerous", "server", "Asynchronously rewrites the append-only file to disk.", "1.0.0"),
 };
 // clang-format on
 #undef ROW

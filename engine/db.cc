@@ -37,9 +37,19 @@ bool Db::IsExpired(const KeyNode* node) const {
 KeyNode* Db::Find(std::string_view key) {
   KeyNode* node = table_.Find(key);
   if (node == nullptr || !IsExpired(node)) return node;
-  Delete(node);
-  shard_->stats().expired_keys.Add();
+  DeleteExpired(node);
   return nullptr;
+}
+
+void Db::DeleteExpired(KeyNode* node) {
+  const uint64_t writes = thread_writes_;
+  if (Journal* journal = shard_->engine().journal()) {
+    std::string_view args[] = {"DEL", node->key()};
+    journal->Append(index_, ArgList(args, 2));
+  }
+  Delete(node);
+  thread_writes_ = writes;  // not the running command's write
+  shard_->stats().expired_keys.Add();
 }
 
 KeyNode* Db::FindRead(std::string_view key) {
@@ -145,6 +155,7 @@ size_t Db::Clear() {
   table_.Clear();
   expires_ = 0;
   shard_->stats().dirty.Add(n);
+  ++thread_writes_;  // FLUSHDB / FLUSHALL are journaled even when there was nothing
   return n;
 }
 
@@ -184,6 +195,7 @@ KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
 }
 
 void Db::NotifyWrite(std::string_view key) {
+  ++thread_writes_;
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);
   shard_->watches().Touch(index_, key);
@@ -201,8 +213,7 @@ void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
   KeyNode* node = table_.Find(key);
   if (node == nullptr || !node->has_expiry() || node->aux() != deadline) return;  // stale
   if (node->expire_at() <= now_ms()) {
-    Delete(node);
-    shard_->stats().expired_keys.Add();
+    DeleteExpired(node);
     return;
   }
   node->set_aux(0);

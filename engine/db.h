@@ -101,7 +101,17 @@ class Db {
   // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
   void OnWheelEntry(std::string_view key, int64_t deadline);
 
+  // Writes made on the calling thread so far, in any Db: the session compares it around a
+  // command to tell whether the command changed anything (Redis's `dirty`), which decides
+  // whether the command is journaled. Expiries are not counted (they are journaled as DEL
+  // on their own). NoteWrite counts a change made outside these methods (SWAPDB).
+  static uint64_t ThreadWrites() { return thread_writes_; }
+  static void NoteWrite() { ++thread_writes_; }
+
  private:
+  // Drops an expired key: journals DEL (journal.h), deletes, counts it.
+  void DeleteExpired(KeyNode* node);
+
   void Arm(KeyNode* node);
   void Forget(KeyNode* node);  // bookkeeping before a node leaves this Db
 
@@ -109,6 +119,7 @@ class Db {
   int index_;
   ds::KeyTable table_;
   size_t expires_ = 0;
+  static inline thread_local uint64_t thread_writes_ = 0;
 };
 
 }  // namespace shoal::engine

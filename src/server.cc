@@ -7,12 +7,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <iostream>
 #include <thread>
 
 #include "mimalloc.h"
 #include "protocol/strings.h"
 #include "src/connection.h"
+#include "src/persistence/aof_load.h"
 
 namespace shoal::server {
 namespace {
@@ -140,18 +142,83 @@ bool Server::Start() {
     return false;
   }
   engine_->server_info().tcp_port = static_cast<int>(port_);
-  // Registered before the shard threads start, so no task is needed to reach them.
-  for (auto& l : listeners_) {
-    if (!loops_[0]->Watch(l->fd(), EPOLLIN, l.get())) {
-      std::cerr << "epoll_ctl: " << std::strerror(errno) << "\n";
-      return false;
-    }
-  }
   for (unsigned s = 0; s < engine_->shard_count(); ++s) {
     loops_[s]->Every(std::chrono::seconds(1), [this, s] { SweepIdle(s); });
   }
   engine_->Start();
+  if (!LoadData()) return false;
+  // Clients are accepted once the data is loaded.
+  std::promise<bool> watched;
+  loops_[0]->Post([&] {
+    bool ok = true;
+    for (auto& l : listeners_) {
+      if (!loops_[0]->Watch(l->fd(), EPOLLIN, l.get())) {
+        std::cerr << "epoll_ctl: " << std::strerror(errno) << "\n";
+        ok = false;
+      }
+    }
+    watched.set_value(ok);
+  });
+  return watched.get_future().get();
+}
+
+bool Server::LoadData() {
+  if (config_->GetInt("appendonly") != 0) {
+    AofLoadResult loaded = LoadAof(*engine_, AofPaths::FromConfig(*config_), std::cerr);
+    if (!loaded.error.empty()) {
+      std::cerr << "Fatal error loading the AOF: " << loaded.error << "\n";
+      return false;
+    }
+  } else {
+    // The RDB (dbfilename) loads here.
+  }
+  std::string error = ApplyAppendOnly();
+  if (!error.empty()) {
+    std::cerr << error << "\n";
+    return false;
+  }
+  config_->OnChange([this](const std::string& name) { OnConfigChange(name); });
   return true;
+}
+
+std::string Server::ApplyAppendOnly() {
+  std::lock_guard<std::mutex> lock(aof_mu_);
+  const bool want = config_->GetInt("appendonly") != 0;
+  Aof* current = aof_.load();
+  if (want && current == nullptr) {
+    auto aof = std::make_unique<Aof>(engine_.get(), AofPaths::FromConfig(*config_));
+    std::string error = aof->Open();  // installs it as the engine's journal
+    if (!error.empty()) return StrCat("Can't open the append only file: ", error);
+    aof_.store(aof.get());
+    aofs_.push_back(std::move(aof));
+  } else if (!want && current != nullptr) {
+    engine_->set_journal(nullptr);
+    aof_.store(nullptr);
+    current->Close();
+  }
+  return "";
+}
+
+void Server::OnConfigChange(const std::string& name) {
+  if (name == "appendfsync") {
+    if (Aof* aof = aof_.load()) aof->set_fsync(Aof::ParseFsync(config_->GetString(name)));
+  } else if (name == "appendonly") {
+    // Turning it on writes a base of the dataset with every shard parked: not on the
+    // shard thread that runs CONFIG SET.
+    std::lock_guard<std::mutex> lock(togglers_mu_);
+    togglers_.emplace_back([this] {
+      std::string error = ApplyAppendOnly();
+      if (!error.empty()) std::cerr << error << "\n";
+    });
+  }
+}
+
+bool Server::HoldUntilDurable(uint64_t lsn, unsigned shard, std::function<void()> resume) {
+  Aof* aof = aof_.load();
+  if (aof == nullptr) return false;
+  return aof->WhenDurable(lsn, [this, shard, resume = std::move(resume)]() mutable {
+    Post(shard, std::move(resume));
+  });
 }
 
 void Server::AcceptAll(Listener* listener) {
@@ -244,7 +311,15 @@ void Server::Wait() {
     std::unique_lock<std::mutex> lock(stop_mu_);
     stop_cv_.wait(lock, [this] { return stop_requested_; });
   }
+  {
+    std::lock_guard<std::mutex> lock(togglers_mu_);
+    for (std::thread& t : togglers_) t.join();
+  }
+  if (Aof* aof = aof_.load()) aof->WaitRewrite();
   engine_->Stop();
+  // Every write is appended: flush and fsync the AOF.
+  engine_->set_journal(nullptr);
+  for (auto& aof : aofs_) aof->Close();
   // The shard threads are gone: close the listeners and drop the connections (which
   // unregister their sessions from the still-whole engine) before the engine destroys the
   // loops they were registered with.

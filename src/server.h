@@ -13,7 +13,10 @@
 // and with it the loops, so nothing outlives the loop it is registered with.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +26,7 @@
 #include "engine/config.h"
 #include "engine/engine.h"
 #include "src/event_loop.h"
+#include "src/persistence/aof.h"
 
 namespace shoal::server {
 
@@ -50,6 +54,11 @@ class Server {
   void Track(std::shared_ptr<Connection> c);
   std::shared_ptr<Connection> Untrack(Connection* c);
 
+  // Group commit (appendfsync always): true when the replies of a round that wrote up to
+  // `lsn` must wait for the AOF's fsync; `resume` then runs on shard `shard`'s thread once
+  // it is done. False when they may go now. Thread-safe.
+  bool HoldUntilDurable(uint64_t lsn, unsigned shard, std::function<void()> resume);
+
  private:
   // A listening socket on shard 0's loop.
   class Listener : public EventLoop::Handler {
@@ -70,6 +79,12 @@ class Server {
   // Shard 0's thread: accepts until EAGAIN and posts each fd to a shard.
   void AcceptAll(Listener* listener);
   void SweepIdle(unsigned shard);
+  // At startup, before clients are accepted: the AOF when appendonly is on, else the RDB.
+  // False (with a message on stderr) when the data cannot be loaded.
+  bool LoadData();
+  // Makes the AOF match `appendonly` (startup, CONFIG SET). Not on a shard thread.
+  std::string ApplyAppendOnly();
+  void OnConfigChange(const std::string& name);
 
   engine::Config* config_;
   std::vector<EventLoop*> loops_;  // owned by the engine
@@ -82,6 +97,13 @@ class Server {
   };
   std::vector<ShardConnections> connections_;
 
+  // The AOF being written, or null. Every Aof made lives until the server is destroyed,
+  // since a shard thread may still be appending to one just switched off.
+  std::atomic<Aof*> aof_{nullptr};
+  std::mutex aof_mu_;  // serializes ApplyAppendOnly; guards aofs_
+  std::vector<std::unique_ptr<Aof>> aofs_;
+  std::mutex togglers_mu_;
+  std::vector<std::thread> togglers_;  // CONFIG SET appendonly's work, joined by Wait
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stop_requested_ = false;
