@@ -158,6 +158,30 @@ TEST_P(AofPropagationTest, StreamIdsAndTrimsAreJournaledExactly) {
   EXPECT_THAT(Log(), ElementsAre("0: XTRIM s MAXLEN = 2"));
 }
 
+TEST_P(AofPropagationTest, GroupReadsAndClaimsAreJournaledAsXClaim) {
+  Run({"xadd", "s", "1-1", "f", "v"});
+  Run({"xgroup", "create", "s", "g", "0"});
+  Log();
+  Run({"xreadgroup", "group", "g", "alice", "count", "1", "streams", "s", ">"});
+  EXPECT_THAT(Log(), ElementsAre("MULTI",
+                                 StrCat("0: XCLAIM s g alice 0 1-1 TIME ", At(0),
+                                        " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1"),
+                                 "0: XGROUP SETID s g 1-1 ENTRIESREAD 1", "EXEC"));
+  AdvanceTime(100);
+  EXPECT_THAT(StrArray(Run({"xclaim", "s", "g", "bob", "50", "1-1", "justid"})),
+              ElementsAre("1-1"));
+  EXPECT_THAT(Log(), ElementsAre(StrCat("0: XCLAIM s g bob 0 1-1 TIME ", At(0),
+                                        " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1")));
+  AdvanceTime(100);
+  Run({"xautoclaim", "s", "g", "carol", "50", "0"});
+  EXPECT_THAT(Log(), ElementsAre(StrCat("0: XCLAIM s g carol 0 1-1 TIME ", At(0),
+                                        " RETRYCOUNT 2 FORCE JUSTID LASTID 1-1")));
+  Run({"xdel", "s", "1-1"});
+  Log();
+  Run({"xautoclaim", "s", "g", "carol", "0", "0"});
+  EXPECT_THAT(Log(), ElementsAre("0: XCLAIM s g carol 0 1-1 JUSTID"));
+}
+
 TEST_P(AofPropagationTest, ExecIsJournaledAsMultiExecAroundItsWrites) {
   EXPECT_THAT(Run({"multi"}), SimpleArg("OK"));
   Run({"set", "{t}a", "1"});
