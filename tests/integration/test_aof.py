@@ -136,13 +136,18 @@ class AofTest(harness.unittest.TestCase):
         self.assertEqual(r.get("after"), b"rewrite")
         r.close()
 
-    def test_truncated_tail_loads_with_a_warning(self):
+    def stopped_with_two_keys(self):
+        """A server that wrote a=1 and b=2 to its AOF and stopped; returns it."""
         server = self.start()
         r = server.client()
         r.set("a", "1")
         r.set("b", "2")
         r.close()
         server.stop()
+        return server
+
+    def test_truncated_tail_loads_with_a_warning(self):
+        server = self.stopped_with_two_keys()
         with open(incr_file(aof_dir(server)), "ab") as f:
             f.write(b"*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1")
         server = self.start(directory=server.dir)
@@ -154,12 +159,7 @@ class AofTest(harness.unittest.TestCase):
         r.close()
 
     def test_corrupt_file_refuses_to_start(self):
-        server = self.start()
-        r = server.client()
-        r.set("a", "1")
-        r.set("b", "2")
-        r.close()
-        server.stop()
+        server = self.stopped_with_two_keys()
         path = incr_file(aof_dir(server))
         with open(path, "rb") as f:
             data = f.read()
