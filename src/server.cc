@@ -164,7 +164,8 @@ bool Server::Start() {
 
 bool Server::LoadData() {
   if (config_->GetInt("appendonly") != 0) {
-    AofLoadResult loaded = LoadAof(*engine_, AofPaths::FromConfig(*config_), std::cerr);
+    AofLoadResult loaded = LoadAof(*engine_, AofPaths::FromConfig(*config_), std::cerr,
+                                   config_->GetInt("aof-load-truncated") != 0);
     if (!loaded.error.empty()) {
       std::cerr << "Fatal error loading the AOF: " << loaded.error << "\n";
       return false;

@@ -39,8 +39,8 @@ void RunBatch(engine::Engine& engine, engine::Session& session,
 
 // Parses and replays one file. `last`: the final file, whose torn tail may be cut off.
 std::string ReplayFile(engine::Engine& engine, engine::Session& session, const AofPaths& paths,
-                       const std::string& name, bool last, std::ostream& log,
-                       AofLoadResult* result) {
+                       const std::string& name, bool last, bool load_truncated,
+                       std::ostream& log, AofLoadResult* result) {
   const std::string path = paths.file(name);
   std::string data;
   if (!ReadFile(path, &data)) {
@@ -87,6 +87,13 @@ std::string ReplayFile(engine::Engine& engine, engine::Session& session, const A
       return StrCat("Unexpected end of file reading the append only file ", name,
                     " at offset ", valid, ": only the last file may be truncated");
     }
+    if (!load_truncated) {
+      return StrCat("Unexpected end of file reading the append only file ", name,
+                    " at offset ", valid, ": you can: 1) make a backup of your AOF file, "
+                    "then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively "
+                    "you can set the 'aof-load-truncated' configuration option to yes and "
+                    "restart the server.");
+    }
     log << "!!! Warning: short read while loading the AOF file " << name << "!!!\n"
         << "!!! Truncating the AOF " << name << " at offset " << valid << " !!!\n";
     if (truncate(path.c_str(), static_cast<off_t>(valid)) != 0) {
@@ -104,7 +111,8 @@ std::string ReplayFile(engine::Engine& engine, engine::Session& session, const A
 
 }  // namespace
 
-AofLoadResult LoadAof(engine::Engine& engine, const AofPaths& paths, std::ostream& log) {
+AofLoadResult LoadAof(engine::Engine& engine, const AofPaths& paths, std::ostream& log,
+                      bool load_truncated) {
   AofLoadResult result;
   std::string text;
   if (!ReadFile(paths.manifest(), &text)) return result;
@@ -120,8 +128,8 @@ AofLoadResult LoadAof(engine::Engine& engine, const AofPaths& paths, std::ostrea
   std::unique_ptr<engine::Session> session = engine.NewSession(0);
   session->set_authenticated(true);
   for (size_t i = 0; i < files.size() && result.error.empty(); ++i) {
-    result.error = ReplayFile(engine, *session, paths, files[i], i + 1 == files.size(), log,
-                              &result);
+    result.error = ReplayFile(engine, *session, paths, files[i], i + 1 == files.size(),
+                              load_truncated, log, &result);
   }
   if (result.error.empty()) {
     log << "DB loaded from append only file: " << result.commands << " commands\n";

@@ -2,11 +2,11 @@
 //
 // Reads the manifest, then the base file and the incr files in order, and runs their
 // commands through an engine Session, as a client would (MULTI ... EXEC blocks through
-// the session's own MULTI, so they apply atomically). Damage is handled as Redis does with
-// aof-load-truncated yes:
+// the session's own MULTI, so they apply atomically). Damage is handled as Redis does:
 //   - the last file ending in the middle of a command (a write torn by a crash) is cut
 //     back to its last whole command (to before an unfinished MULTI block), with a
-//     warning in the log, and loading goes on;
+//     warning in the log, and loading goes on (aof-load-truncated yes, the default; with
+//     no, it is an error as below);
 //   - anything else (bytes that are not a command, a torn command in a file other than
 //     the last, a bad or missing manifest entry) stops the load with an error naming the
 //     file and the offset: the server refuses to start rather than drop data.
@@ -30,6 +30,7 @@ struct AofLoadResult {
 
 // Call with the engine started and no journal installed, from a thread that is not a
 // shard thread. Warnings go to `log`.
-AofLoadResult LoadAof(engine::Engine& engine, const AofPaths& paths, std::ostream& log);
+AofLoadResult LoadAof(engine::Engine& engine, const AofPaths& paths, std::ostream& log,
+                      bool load_truncated = true);
 
 }  // namespace shoal::server

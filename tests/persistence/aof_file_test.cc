@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <sstream>
 
@@ -113,6 +114,17 @@ TEST_P(AofFileTest, TornTailIsCutOffAndLogged) {
   EXPECT_THAT(Run({"exists", "c"}), IntArg(0));
 }
 
+TEST_P(AofFileTest, TornTailIsAnErrorWithoutAofLoadTruncated) {
+  std::string whole = Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"});
+  WriteFiles("", whole + "*2\r\n$3\r\nDEL");
+  std::ostringstream log;
+  AofLoadResult r = LoadAof(*engine_, paths_, log, /*load_truncated=*/false);
+  EXPECT_THAT(r.error, HasSubstr("Unexpected end of file reading the append only file "
+                                 "appendonly.aof.1.incr.aof at offset " +
+                                 std::to_string(whole.size())));
+  EXPECT_THAT(r.error, HasSubstr("aof-load-truncated"));
+}
+
 TEST_P(AofFileTest, UnfinishedMultiAtTheTailIsDropped) {
   std::string whole = Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"});
   WriteFiles("", whole + Resp({"MULTI"}) + Resp({"SET", "{x}b", "2"}) + Resp({"SET", "{x}c", "3"}));
@@ -147,6 +159,29 @@ TEST_P(AofFileTest, BadManifestRefusesToLoad) {
   EXPECT_THAT(Load().error, HasSubstr("Invalid AOF manifest file format at line 1"));
   WriteAll(paths_.manifest(), "file missing.aof seq 1 type i\n");
   EXPECT_THAT(Load().error, HasSubstr("missing.aof"));
+}
+
+// appendfsync always: WhenDurable calls back once an fsync covers the write; under the
+// other policies nobody waits.
+TEST_P(AofFileTest, GroupCommitCallsBackOnceDurable) {
+  Aof aof(engine_.get(), paths_);
+  aof.set_fsync(Aof::Fsync::kAlways);
+  ASSERT_EQ(aof.Open(), "");
+  std::string_view set[] = {"SET", "k", "v"};
+  std::vector<std::promise<void>> done(20);
+  for (auto& p : done) {
+    uint64_t lsn = aof.Append(0, engine::ArgList(set, 3));
+    if (!aof.WhenDurable(lsn, [&p] { p.set_value(); })) p.set_value();  // already durable
+  }
+  for (auto& p : done) {
+    EXPECT_EQ(p.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  }
+  aof.set_fsync(Aof::Fsync::kEverySec);
+  EXPECT_FALSE(aof.WhenDurable(aof.Append(0, engine::ArgList(set, 3)), [] {}));
+  engine_->set_journal(nullptr);
+  aof.Close();
+  std::string incr = ReadAll(paths_.file("appendonly.aof.1.incr.aof"));
+  EXPECT_EQ(incr.size(), Resp({"SELECT", "0"}).size() + 21 * Resp({"SET", "k", "v"}).size());
 }
 
 // Everything the Aof writes (the first base, appends, a rewrite) replays to the same data.
