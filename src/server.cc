@@ -173,7 +173,7 @@ bool Server::LoadData() {
   } else {
     // The RDB (dbfilename) loads here.
   }
-  std::string error = ApplyAppendOnly();
+  std::string error = ApplyAppendOnly(/*startup=*/true);
   if (!error.empty()) {
     std::cerr << error << "\n";
     return false;
@@ -182,13 +182,13 @@ bool Server::LoadData() {
   return true;
 }
 
-std::string Server::ApplyAppendOnly() {
+std::string Server::ApplyAppendOnly(bool startup) {
   std::lock_guard<std::mutex> lock(aof_mu_);
   const bool want = config_->GetInt("appendonly") != 0;
   Aof* current = aof_.load();
   if (want && current == nullptr) {
     auto aof = std::make_unique<Aof>(engine_.get(), AofPaths::FromConfig(*config_));
-    std::string error = aof->Open();  // installs it as the engine's journal
+    std::string error = aof->Open(/*rewrite=*/!startup);  // installs it as the journal
     if (!error.empty()) return StrCat("Can't open the append only file: ", error);
     aof_.store(aof.get());
     aofs_.push_back(std::move(aof));
@@ -208,7 +208,7 @@ void Server::OnConfigChange(const std::string& name) {
     // shard thread that runs CONFIG SET.
     std::lock_guard<std::mutex> lock(togglers_mu_);
     togglers_.emplace_back([this] {
-      std::string error = ApplyAppendOnly();
+      std::string error = ApplyAppendOnly(/*startup=*/false);
       if (!error.empty()) std::cerr << error << "\n";
     });
   }

@@ -82,8 +82,9 @@ class Server {
   // At startup, before clients are accepted: the AOF when appendonly is on, else the RDB.
   // False (with a message on stderr) when the data cannot be loaded.
   bool LoadData();
-  // Makes the AOF match `appendonly` (startup, CONFIG SET). Not on a shard thread.
-  std::string ApplyAppendOnly();
+  // Makes the AOF match `appendonly`: at startup (after replay, so the files match the
+  // data) or after CONFIG SET (a rewrite first). Not on a shard thread.
+  std::string ApplyAppendOnly(bool startup);
   void OnConfigChange(const std::string& name);
 
   engine::Config* config_;

@@ -158,7 +158,7 @@ std::string Aof::OpenIncr(const std::string& name) {
   return "";
 }
 
-std::string Aof::Open() {
+std::string Aof::Open(bool rewrite) {
   if (mkdir(paths_.dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return StrCat("Can't create the append-only directory ", paths_.dir, ": ", std::strerror(errno));
   }
@@ -171,7 +171,7 @@ std::string Aof::Open() {
   }
   writer_ = std::thread([this] { WriterLoop(); });
   std::vector<const AofManifest::File*> incrs = manifest_.incrs();
-  if (incrs.empty()) {  // no files yet: a first base of what the engine holds
+  if (rewrite || incrs.empty()) {  // a base of what the engine holds
     StartRewrite();  // installs this journal while every shard is parked
     WaitRewrite();
     return last_rewrite_ok_ ? "" : "Can't create the append-only files: see the log";

@@ -54,10 +54,12 @@ class Aof final : public engine::Journal {
   Aof(engine::Engine* engine, AofPaths paths);
   ~Aof() override;  // Close()
 
-  // Opens the files for appending (after replay), creating them with a base of the
-  // current dataset when there are none, and starts the writer thread. Call from a thread
-  // that is not a shard thread, with the engine started. "" or the error.
-  std::string Open();
+  // Opens the files for appending and starts the writer thread; installs this journal on
+  // the engine. `rewrite`: starts with a rewrite, a base of the current dataset (turning
+  // appendonly on live: files left from before may not match the data); without it the
+  // last incr file is appended to (at startup, after replay), unless there are no files.
+  // Call from a thread that is not a shard thread, with the engine started. "" or the error.
+  std::string Open(bool rewrite = false);
   // Writes and fsyncs what is buffered and stops the writer. Appends after it are lost.
   void Close();
 

@@ -230,10 +230,17 @@ class AofTest(harness.unittest.TestCase):
         r.set("after", "on")
         r.config_set("appendfsync", "always")
         r.lpush("l", "y")
+        # Off, a write the AOF does not see, on again: the files left from before are
+        # replaced by a base of the data as it is now.
+        r.config_set("appendonly", "no")
+        self.assertTrue(wait_for(lambda: r.info("persistence")["aof_enabled"] == 0))
+        r.set("while", "off")
+        r.config_set("appendonly", "yes")
+        self.assertTrue(wait_for(lambda: rewrite_done(r)))
         r.close()
         server = self.restart(server)
         r = server.client()
-        self.assertEqual(r.mget("before", "after"), [b"on", b"on"])
+        self.assertEqual(r.mget("before", "after", "while"), [b"on", b"on", b"off"])
         self.assertEqual(r.lrange("l", 0, -1), [b"y", b"x"])
         r.close()
 
