@@ -312,7 +312,9 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   const uint64_t writes = Db::ThreadWrites();
   const int db = this->db();  // SELECT is not journaled: the journal writes its own
   spec.handler(ctx);
-  if (Db::ThreadWrites() != writes || (!nested && !journal_group_.empty())) {
+  // An EXEC or a script appends the writes its commands gathered (JournalCommand).
+  if (Db::ThreadWrites() != writes ||
+      (!journal_group_.empty() && !nested && (spec.flags & (kScript | kTxControl)))) {
     JournalCommand(ctx, db);
   }
   if (rerun_) FinishRerun();
@@ -340,7 +342,10 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
 
 void Session::JournalCommand(CommandContext& ctx, int db) {
   Journal* journal = engine_->journal();
-  if (journal == nullptr) return;
+  if (journal == nullptr) {  // none, or switched off during an EXEC or a script
+    journal_group_.clear();
+    return;
+  }
   uint64_t lsn = 0;
   if (in_exec_ || in_script_) {
     if (!ctx.propagate_replaced()) {
