@@ -77,6 +77,7 @@ void BlockingRegistry::ServeReady(Shard& shard) {
         protocol::ReplyWriter writer(&w->reply, w->resp);
         CommandContext ctx(*w->session, *static_cast<const CommandSpec*>(w->spec),
                            ArgList(args.data(), args.size()), writer);
+        const uint64_t writes = Db::ThreadWrites();
         if (!w->serve(ctx, k.second)) {
           w->reply.clear();
           w->finished.store(false, std::memory_order_release);
@@ -88,6 +89,7 @@ void BlockingRegistry::ServeReady(Shard& shard) {
           break;  // nothing (more) to serve from this key now
         }
         w->rerun = ctx.rerun_requested();
+        if (!w->rerun && Db::ThreadWrites() != writes) w->session->JournalCommand(ctx, w->db);
         const bool rerun = w->rerun;
         queue.pop_front();
         Session* session = w->session;

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/blocking.h"
 #include "engine/command_table.h"
@@ -62,9 +64,29 @@ class CommandContext {
   void RequestRerun() { rerun_ = true; }
   bool rerun_requested() const { return rerun_; }
 
+  // --- What the journal records (journal.h) -----------------------------------------
+  // A command that changed something is journaled as its own args, unless its handler
+  // says otherwise here, as Redis 7's rewriteClientCommandVector / alsoPropagate do: the
+  // first Propagate replaces the args, each further one adds a command (all replay as one,
+  // in MULTI ... EXEC); PropagateNothing journals nothing. Build rewrites only when
+  // journaling() is true, so that nothing is spent without a journal.
+  bool journaling() { return engine().journal() != nullptr; }
+  void Propagate(std::vector<std::string> args) {
+    propagate_replaced_ = true;
+    propagated_.push_back(std::move(args));
+  }
+  void Propagate(std::initializer_list<std::string_view> args) {
+    Propagate(std::vector<std::string>(args.begin(), args.end()));
+  }
+  void PropagateNothing() { propagate_replaced_ = true; }
+  bool propagate_replaced() const { return propagate_replaced_; }
+  const std::vector<std::vector<std::string>>& propagated() const { return propagated_; }
+
  private:
   bool failed_ = false;
   bool rerun_ = false;
+  bool propagate_replaced_ = false;
+  std::vector<std::vector<std::string>> propagated_;
 };
 
 // Redis's lookupKeyRead for a typed value: the object at `key`, or null when the key is

@@ -285,6 +285,8 @@ CommandSpec kRows[] = {
   ROW("save", 1, kA|kNoScript|kNoMulti|kAllShards, 0, 0, 0, CmdSave, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk.", "1.0.0"),
   ROW("bgsave", -1, kA|kNoScript|kAllShards, 0, 0, 0, CmdBgSave, "@admin @slow @dangerous", "server", "Asynchronously saves the database(s) to disk.", "1.0.0"),
   ROW("shutdown", -1, kA|kNoScript|kLS|kNoMulti|kAllowBusy, 0, 0, 0, CmdShutdown, "@admin @slow @dangerous", "server", "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0"),
+  // Append-only file (aof_family.cc).
+  ROW("bgrewriteaof", 1, kA|kNoScript|kLS, 0, 0, 0, CmdBgRewriteAof, "@admin @slow @dangerous", "server", "Asynchronously rewrites the append-only file to disk.", "1.0.0"),
 };
 // clang-format on
 #undef ROW

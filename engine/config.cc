@@ -29,6 +29,8 @@ Config::Config() {
   add("appendonly", K::kBool, "no", true);
   add("appendfsync", K::kEnum, "everysec", true, 0, 0, {"always", "everysec", "no"});
   add("appendfilename", K::kString, "appendonly.aof", false);
+  add("appenddirname", K::kString, "appendonlydir", false);
+  add("aof-load-truncated", K::kBool, "yes", true);
   add("dir", K::kString, ".", true);
   add("dbfilename", K::kString, "dump.rdb", true);
   add("save", K::kString, "", true);

@@ -61,9 +61,19 @@ KeyNode* Db::Find(std::string_view key) {
   if (node == nullptr) return nullptr;
   BeforeChange(node);
   if (!IsExpired(node)) return node;
-  Delete(node);
-  shard_->stats().expired_keys.Add();
+  DeleteExpired(node);
   return nullptr;
+}
+
+void Db::DeleteExpired(KeyNode* node) {
+  const uint64_t writes = thread_writes_;
+  if (Journal* journal = shard_->engine().journal()) {
+    std::string_view args[] = {"DEL", node->key()};
+    journal->Append(index_, ArgList(args, 2));
+  }
+  Delete(node);
+  thread_writes_ = writes;  // not the running command's write
+  shard_->stats().expired_keys.Add();
 }
 
 KeyNode* Db::FindRead(std::string_view key) {
@@ -186,6 +196,7 @@ size_t Db::Clear() {
   meta_.Clear();
   expires_ = 0;
   shard_->stats().dirty.Add(n);
+  ++thread_writes_;  // FLUSHDB / FLUSHALL are journaled even when there was nothing
   return n;
 }
 
@@ -239,6 +250,7 @@ KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
 }
 
 void Db::NotifyWrite(std::string_view key) {
+  ++thread_writes_;
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);
   shard_->watches().Touch(index_, key);
@@ -265,8 +277,7 @@ void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
       }
       return;
     }
-    Delete(node);
-    shard_->stats().expired_keys.Add();
+    DeleteExpired(node);
     return;
   }
   node->set_aux(0);

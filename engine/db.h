@@ -133,8 +133,17 @@ class Db {
   bool SnapshotStep(size_t budget);
   void EndSnapshot() { snapshot_.reset(); }
   bool in_snapshot() const { return snapshot_ != nullptr; }
+  // Writes made on the calling thread so far, in any Db: the session compares it around a
+  // command to tell whether the command changed anything (Redis's `dirty`), which decides
+  // whether the command is journaled. Expiries are not counted (they are journaled as DEL
+  // on their own). NoteWrite counts a change made outside these methods (SWAPDB).
+  static uint64_t ThreadWrites() { return thread_writes_; }
+  static void NoteWrite() { ++thread_writes_; }
 
  private:
+  // Drops an expired key: journals DEL (journal.h), deletes, counts it.
+  void DeleteExpired(KeyNode* node);
+
   void Arm(KeyNode* node);
   // A running snapshot: hand `node` over now unless it is already saved or handled.
   void BeforeChange(KeyNode* node) {
@@ -155,6 +164,7 @@ class Db {
   size_t expires_ = 0;
   KeyMetaStore meta_;
   std::unique_ptr<DbSnapshot> snapshot_;  // while a snapshot runs
+  static inline thread_local uint64_t thread_writes_ = 0;
 };
 
 }  // namespace shoal::engine

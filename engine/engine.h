@@ -23,6 +23,7 @@
 #include "engine/clock.h"
 #include "engine/config.h"
 #include "engine/executor.h"
+#include "engine/journal.h"
 #include "engine/scripts.h"
 #include "engine/shard.h"
 
@@ -73,6 +74,11 @@ class Engine {
   // Installed by the server before Start (engine/persistence.h); null when embedded.
   Persistence* persistence() { return persistence_; }
   void set_persistence(Persistence* p) { persistence_ = p; }
+  // The journal writes are appended to (journal.h), or null: nothing is recorded. The
+  // installer keeps it alive until it uninstalls it and no command can still be using it
+  // (the server: until the shard threads have stopped).
+  Journal* journal() const { return journal_.load(std::memory_order_acquire); }
+  void set_journal(Journal* journal) { journal_.store(journal, std::memory_order_release); }
   int64_t start_ms() const { return start_ms_; }
 
   // A session whose home is `home` (or the next shard, round robin, when negative).
@@ -121,6 +127,7 @@ class Engine {
   ServerInfo server_info_;
   Persistence* persistence_ = nullptr;
   std::unique_ptr<ScriptRegistry> scripts_;
+  std::atomic<Journal*> journal_{nullptr};
   int64_t start_ms_;
   bool started_ = false;
   std::atomic<uint64_t> next_tx_id_{0};

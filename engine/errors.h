@@ -220,6 +220,10 @@ inline constexpr std::string_view kInvalidArgumentCount =
 inline constexpr std::string_view kInvalidArguments = "ERR Invalid arguments specified for command";
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
 inline constexpr std::string_view kShutdownFailed = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr std::string_view kAofRewriteInProgress =
+    "ERR Background append only file rewriting already in progress";
+// Shoal rewrites only an AOF it is writing (Redis would create the files).
+inline constexpr std::string_view kAofOff = "ERR The append only file is off (appendonly no)";
 inline constexpr std::string_view kShutdownAbortFailed =
     "ERR Errors trying to abort SHUTDOWN. Check logs.";
 // Snapshots (SAVE, BGSAVE, DEBUG RELOAD). Redis replies a bare "ERR" when SAVE fails and

@@ -136,10 +136,13 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
       ((flags & kLt) && current != -1 && when >= current)) {
     return ctx.reply.Integer(0);
   }
+  // Journaled as Redis 7 propagates it: DEL, or PEXPIREAT with the absolute time.
   if (when <= db.now_ms()) {
     db.Delete(node);
+    if (ctx.journaling()) ctx.Propagate({"DEL", ctx.arg(1)});
   } else {
     db.SetExpire(node, when);
+    if (ctx.journaling()) ctx.Propagate({"PEXPIREAT", ctx.arg(1), StrCat(when)});
   }
   ctx.reply.Integer(1);
 }

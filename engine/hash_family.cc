@@ -265,6 +265,8 @@ void CmdHIncrByFloat(CommandContext& ctx) {
   std::string text = FormatLongDouble(value);
   hash->Set(ctx.arg(2), text, limits);
   db.NotifyWrite(key);
+  // Journaled as HSET, as Redis does, so that replay needs no float arithmetic.
+  if (ctx.journaling()) ctx.Propagate({"HSET", key, ctx.arg(2), text});
   ctx.reply.Bulk(text);
 }
 

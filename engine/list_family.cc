@@ -232,6 +232,10 @@ bool MoveElement(CommandContext& ctx, std::string_view src, std::string_view dst
   PushOne(ctx, dst, dst_list, value, to_head);
   FinishRemoval(ctx, src, src_list);
   ctx.reply.Bulk(value);
+  // BLMOVE / BRPOPLPUSH are journaled as LMOVE, as Redis does.
+  if ((ctx.spec.flags & kBlocking) && ctx.journaling()) {
+    ctx.Propagate({"LMOVE", src, dst, from_head ? "LEFT" : "RIGHT", to_head ? "LEFT" : "RIGHT"});
+  }
   return true;
 }
 
@@ -280,6 +284,11 @@ bool TryPop(CommandContext& ctx, std::string_view key, bool head, size_t count,
   }
   if (node == nullptr) return false;
   ListObject* list = ListOf(node);
+  // Journaled as LPOP / RPOP key [count], as Redis 7 propagates [B]LPOP and [B]LMPOP.
+  if (ctx.journaling()) {
+    std::string_view pop = head ? "LPOP" : "RPOP";
+    count > 0 ? ctx.Propagate({pop, key, StrCat(count)}) : ctx.Propagate({pop, key});
+  }
   ctx.reply.Array(2);
   ctx.reply.Bulk(key);
   if (count > 0) {

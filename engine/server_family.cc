@@ -446,6 +446,27 @@ void InfoMemory(CommandContext& ctx, std::string* out) {
   Line(out, "used_memory_scripts_eval", StrCat(ctx.engine().scripts().bodies().memory_bytes()));
 }
 
+// INFO persistence's aof_* fields, from the journal (journal.h) when one is installed.
+void InfoAof(CommandContext& ctx, std::string* out) {
+  Journal* journal = ctx.engine().journal();
+  const JournalInfo info = journal != nullptr ? journal->Info() : JournalInfo{};
+  Line(out, "aof_enabled", journal != nullptr ? "1" : "0");
+  Line(out, "aof_rewrite_in_progress", info.rewrite_in_progress ? "1" : "0");
+  Line(out, "aof_rewrite_scheduled", "0");
+  Line(out, "aof_last_rewrite_time_sec", StrCat(info.last_rewrite_time_sec));
+  Line(out, "aof_current_rewrite_time_sec", "-1");
+  Line(out, "aof_last_bgrewrite_status", info.last_rewrite_ok ? "ok" : "err");
+  Line(out, "aof_rewrites", StrCat(info.rewrites));
+  Line(out, "aof_last_write_status", info.last_write_ok ? "ok" : "err");
+  if (journal == nullptr) return;
+  Line(out, "aof_current_size", StrCat(info.current_size));
+  Line(out, "aof_base_size", StrCat(info.base_size));
+  Line(out, "aof_pending_rewrite", "0");
+  Line(out, "aof_buffer_length", StrCat(info.buffer_length));
+  Line(out, "aof_pending_bio_fsync", "0");
+  Line(out, "aof_delayed_fsync", StrCat(info.delayed_fsync));
+}
+
 void InfoPersistence(CommandContext& ctx, std::string* out) {
   Line(out, "loading", "0");
   Line(out, "async_loading", "0");
@@ -457,8 +478,7 @@ void InfoPersistence(CommandContext& ctx, std::string* out) {
     Line(out, "rdb_bgsave_in_progress", "0");
     Line(out, "rdb_last_save_time", StrCat(ctx.engine().start_ms() / 1000));
   }
-  Line(out, "aof_enabled", "0");
-  Line(out, "aof_rewrite_in_progress", "0");
+  InfoAof(ctx, out);
 }
 
 void InfoStats(CommandContext& ctx, std::string* out) {

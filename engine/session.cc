@@ -309,7 +309,14 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   protocol::ReplyWriter writer(out_, resp != 0 ? resp : this->resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
+  const uint64_t writes = Db::ThreadWrites();
+  const int db = this->db();  // SELECT is not journaled: the journal writes its own
   if (!spec.is_write() || (spec.flags & kMetaOnly) || WriteAllowed(ctx)) spec.handler(ctx);
+  // An EXEC or a script appends the writes its commands gathered (JournalCommand).
+  if (Db::ThreadWrites() != writes ||
+      (!journal_group_.empty() && !nested && (spec.flags & (kScript | kTxControl)))) {
+    JournalCommand(ctx, db);
+  }
   if (rerun_) FinishRerun();
   if (reply_mode_ != ReplyMode::kOn && !nested && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
@@ -331,6 +338,41 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   shard->stats().commands_processed.Add();
   // After EXEC or a script, not between their commands.
   if (!nested && !Shard::PollingWhileBusy()) shard->ServeBlocked();
+}
+
+// --- Journal --------------------------------------------------------------------------------
+
+void Session::JournalCommand(CommandContext& ctx, int db) {
+  Journal* journal = engine_->journal();
+  if (journal == nullptr) {  // none, or switched off during an EXEC or a script
+    journal_group_.clear();
+    return;
+  }
+  uint64_t lsn = 0;
+  if (in_exec_ || in_script_) {
+    if (!ctx.propagate_replaced()) {
+      journal_group_.push_back({db, std::vector<std::string>(ctx.args.begin(), ctx.args.end())});
+    }
+    for (const auto& args : ctx.propagated()) journal_group_.push_back({db, args});
+    return;
+  }
+  if (ctx.spec.flags & (kScript | kTxControl)) {  // EXEC or a script: its writes, as one
+    lsn = journal->AppendAtomic(journal_group_);
+    journal_group_.clear();
+  } else if (!ctx.propagate_replaced()) {
+    lsn = journal->Append(db, ctx.args);
+  } else if (ctx.propagated().size() == 1) {
+    const std::vector<std::string>& args = ctx.propagated()[0];
+    std::vector<std::string_view> views(args.begin(), args.end());
+    lsn = journal->Append(db, ArgList(views.data(), views.size()));
+  } else if (!ctx.propagated().empty()) {
+    std::vector<JournalRecord> records;
+    for (const auto& args : ctx.propagated()) records.push_back({db, args});
+    lsn = journal->AppendAtomic(records);
+  }
+  if (lsn > journal_lsn_.load(std::memory_order_relaxed)) {
+    journal_lsn_.store(lsn, std::memory_order_release);
+  }
 }
 
 // --- MULTI / EXEC / WATCH ---------------------------------------------------------------

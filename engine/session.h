@@ -29,6 +29,7 @@
 #include "absl/types/span.h"
 #include "engine/blocking.h"
 #include "engine/command_table.h"
+#include "engine/journal.h"
 #include "engine/watch.h"
 #include "protocol/reply_value.h"
 
@@ -102,6 +103,16 @@ class Session {
   void RestartCommand() { restart_ = true; }
   // While true, blocking commands answer at once as on timeout.
   bool cannot_block() const { return in_exec_ || in_script_; }
+
+  // --- Journal (journal.h) -----------------------------------------------------------
+  // After a command (or a blocked command's serve) that changed something ran on this
+  // thread, which still holds its keys: appends what it propagates, in database `db`.
+  // Inside EXEC or a script it gathers the commands instead, and the EXEC or script
+  // appends them as one group when it ends.
+  void JournalCommand(CommandContext& ctx, int db);
+  // The highest log sequence number this session's writes got since the last call (0:
+  // none), for a connection that holds its replies until they are durable. Home thread.
+  uint64_t TakeJournalLsn() { return journal_lsn_.exchange(0, std::memory_order_acquire); }
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -240,6 +251,12 @@ class Session {
   std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
   // The finished waiter whose command is to run again (Waiter::rerun), until it has.
   std::shared_ptr<Waiter> rerun_;
+
+  // The writes of the running EXEC or script, journaled as one group when it ends.
+  std::vector<JournalRecord> journal_group_;
+  // Set by whichever thread runs our command or serves our blocked command (one at a
+  // time), read by the home thread after the round: see TakeJournalLsn.
+  std::atomic<uint64_t> journal_lsn_{0};
 };
 
 }  // namespace shoal::engine

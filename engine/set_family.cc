@@ -284,20 +284,27 @@ void PopWithCount(CommandContext& ctx) {
   if (!FindSetForWrite(ctx, key, &node)) return;
   if (node == nullptr || l == 0) return ctx.reply.Set(0);
   SetObject* set = SetOf(node);
+  // Journaled as Redis does: DEL when the whole set goes, else SREM of what was popped.
+  const bool journaling = ctx.journaling();
   if (static_cast<uint64_t>(l) >= set->size()) {
     ctx.reply.Set(set->size());
     set->ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
     ctx.db(key).Delete(node);
+    if (journaling) ctx.Propagate({"DEL", key});
     return;
   }
   const size_t count = static_cast<size_t>(l);
   const size_t remaining = set->size() - count;
+  std::vector<std::string> srem;
+  if (journaling) srem = {"SREM", std::string(key)};
   ctx.reply.Set(count);
   for (size_t i = 0; i < count; ++i) {
     const std::string m = set->MemberAt(absl::Uniform<size_t>(Random(), 0, set->size()));
     set->Remove(m);
     ctx.reply.Bulk(m);
+    if (journaling) srem.push_back(m);
   }
+  if (journaling) ctx.Propagate(std::move(srem));
   if (remaining * 5 <= count) set->RebuildHashtableAsListpack(ReadLimits(ctx));
   ctx.db(key).NotifyWrite(key);
 }
@@ -384,6 +391,7 @@ void CmdSPop(CommandContext& ctx) {
   const std::string member = set->MemberAt(absl::Uniform<size_t>(Random(), 0, set->size()));
   set->Remove(member);
   FinishRemoval(ctx, key, node, 1);
+  if (ctx.journaling()) ctx.Propagate({"SREM", key, member});  // as Redis: SPOP is random
   ctx.reply.Bulk(member);
 }
 

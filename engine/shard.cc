@@ -50,6 +50,7 @@ void Shard::SwapDb(int a, int b) {
   std::swap(dbs_[a], dbs_[b]);
   dbs_[a]->set_index(a);
   dbs_[b]->set_index(b);
+  Db::NoteWrite();
 }
 
 void Shard::PublishCounts() {

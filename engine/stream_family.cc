@@ -202,6 +202,23 @@ bool NextId(const StreamObject* s, const AddTrimArgs& a, int64_t now_ms, StreamI
   return *id > last;
 }
 
+// Journals an XADD or XTRIM as what it did, as Redis 7 rewrites them: the ID generated
+// for "*" or "ms-*", and a trim (approximate or by MINID) as MAXLEN = the length it left,
+// which removes the same entries on replay. Call after the append and the trim.
+void PropagateExact(CommandContext& ctx, const StreamObject* s, const AddTrimArgs& a,
+                    const StreamId* added, size_t field_pos) {
+  if (!ctx.journaling()) return;
+  std::vector<std::string> args = {added ? "XADD" : "XTRIM", std::string(ctx.arg(1))};
+  if (a.strategy != AddTrimArgs::Strategy::kNone) {
+    args.insert(args.end(), {"MAXLEN", "=", StrCat(s->size())});
+  }
+  if (added != nullptr) {
+    args.push_back(added->ToString());
+    args.insert(args.end(), ctx.args.begin() + field_pos, ctx.args.end());
+  }
+  ctx.Propagate(std::move(args));
+}
+
 }  // namespace
 
 void CmdXAdd(CommandContext& ctx) {
@@ -230,6 +247,7 @@ void CmdXAdd(CommandContext& ctx) {
   s->Append(id, fields);
   Trim(s, a);
   ctx.db(key).NotifyWrite(key);
+  PropagateExact(ctx, s, a, &id, field_pos);
   ReplyStreamId(ctx, id);
 }
 
@@ -243,7 +261,10 @@ void CmdXTrim(CommandContext& ctx) {
   if (wrong_type) return ctx.Error(errors::kWrongType);
   if (s == nullptr) return ctx.reply.Integer(0);
   size_t removed = Trim(s, a);
-  if (removed > 0) ctx.db(key).NotifyWrite(key);
+  if (removed > 0) {
+    ctx.db(key).NotifyWrite(key);
+    PropagateExact(ctx, s, a, nullptr, 0);
+  }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 

@@ -214,6 +214,35 @@ void CmdXGroupHelp(CommandContext& ctx) {
   });
 }
 
+// --- Journal (journal.h) -------------------------------------------------------------------
+
+namespace {
+
+// A delivery or claim is journaled as Redis's streamPropagateXCLAIM writes it: the pending
+// entry as it now is (owner, delivery time, count) and the group's last ID, so that replay
+// does not depend on the clock it runs at.
+void PropagateXClaim(CommandContext& ctx, std::string_view key, std::string_view group,
+                     StreamId id, const PendingEntry& pe, const Group& g) {
+  ctx.Propagate({"XCLAIM", key, group, pe.consumer, "0", id.ToString(), "TIME",
+                 StrCat(pe.delivery_time), "RETRYCOUNT", StrCat(pe.delivery_count), "FORCE",
+                 "JUSTID", "LASTID", g.last_id.ToString()});
+}
+
+// An entry no longer in the stream leaves the PEL: an XCLAIM of it does that on replay.
+void PropagateXClaimGone(CommandContext& ctx, std::string_view key, std::string_view group,
+                         std::string_view consumer, StreamId id) {
+  ctx.Propagate({"XCLAIM", key, group, consumer, "0", id.ToString(), "JUSTID"});
+}
+
+// Redis's streamPropagateGroupID.
+void PropagateGroupId(CommandContext& ctx, std::string_view key, std::string_view group,
+                      const Group& g) {
+  ctx.Propagate({"XGROUP", "SETID", key, group, g.last_id.ToString(), "ENTRIESREAD",
+                 StrCat(g.entries_read)});
+}
+
+}  // namespace
+
 // --- XREADGROUP -----------------------------------------------------------------------------
 
 namespace {
@@ -250,6 +279,11 @@ bool ReadForGroup(CommandContext& ctx, StreamObject* s, Group& g, const GroupTar
       }
       if (limit != 0 && out->entries.size() == limit) break;
     }
+    if (ctx.journaling()) {
+      for (const auto& [id, packed] : out->entries) {
+        if (packed != nullptr) PropagateXClaim(ctx, t.key, a.group, id, g.pel[id], g);
+      }
+    }
     return true;
   }
   if (s->size() == 0 || !(s->LastEntryId() > g.last_id)) return false;
@@ -278,6 +312,14 @@ bool ReadForGroup(CommandContext& ctx, StreamObject* s, Group& g, const GroupTar
     c.pending.insert(id);
   }
   if (!out->entries.empty()) c.active_time = now;
+  if (ctx.journaling() && !out->entries.empty()) {
+    if (!a.noack) {
+      for (const auto& [id, packed] : out->entries) {
+        PropagateXClaim(ctx, t.key, a.group, id, g.pel[id], g);
+      }
+    }
+    PropagateGroupId(ctx, t.key, a.group, g);
+  }
   return !out->entries.empty();
 }
 
@@ -571,15 +613,21 @@ void CmdXClaim(CommandContext& ctx) {
     }
   }
   if (delivery_time < 0 || delivery_time > now) delivery_time = now;
-  if (last_id > g->last_id) g->last_id = last_id;
+  const bool raised_last_id = last_id > g->last_id;
+  if (raised_last_id) g->last_id = last_id;
   std::string_view name = ctx.arg(3);
+  const bool journaling = ctx.journaling();
+  if (journaling) ctx.PropagateNothing();  // then what each claim did
   Consumer* c = nullptr;  // looked up (or created) on the first claim, as Redis does
   std::vector<std::pair<StreamId, const std::string*>> claimed;
   for (StreamId id : ids) {
     auto it = g->pel.find(id);
     const std::string* packed = s->Find(id);
     if (packed == nullptr) {
-      if (it != g->pel.end()) DropPending(*g, it);
+      if (it != g->pel.end()) {
+        DropPending(*g, it);
+        if (journaling) PropagateXClaimGone(ctx, ctx.arg(1), ctx.arg(2), name, id);
+      }
       continue;
     }
     bool created = false;
@@ -601,6 +649,10 @@ void CmdXClaim(CommandContext& ctx) {
     }
     claimed.emplace_back(id, packed);
     c->active_time = now;
+    if (journaling) PropagateXClaim(ctx, ctx.arg(1), ctx.arg(2), id, pe, *g);
+  }
+  if (journaling && raised_last_id && claimed.empty()) {
+    PropagateGroupId(ctx, ctx.arg(1), ctx.arg(2), *g);
   }
   ctx.db(ctx.arg(1)).NotifyWrite(ctx.arg(1));
   ctx.reply.Array(claimed.size());
@@ -646,6 +698,8 @@ void CmdXAutoClaim(CommandContext& ctx) {
   int64_t attempts = count * kAttemptsFactor;
   std::vector<std::pair<StreamId, const std::string*>> claimed;
   std::vector<StreamId> deleted;
+  const bool journaling = ctx.journaling();
+  if (journaling) ctx.PropagateNothing();  // then what each claim did
   auto it = g->pel.lower_bound(start);
   while (attempts-- > 0 && count > 0 && it != g->pel.end()) {
     StreamId id = it->first;
@@ -653,6 +707,7 @@ void CmdXAutoClaim(CommandContext& ctx) {
     if (packed == nullptr) {
       auto next = std::next(it);
       DropPending(*g, it);
+      if (journaling) PropagateXClaimGone(ctx, ctx.arg(1), ctx.arg(2), name, id);
       it = next;
       deleted.push_back(id);
       --count;
@@ -670,6 +725,7 @@ void CmdXAutoClaim(CommandContext& ctx) {
     claimed.emplace_back(id, packed);
     --count;
     c->active_time = now;
+    if (journaling) PropagateXClaim(ctx, ctx.arg(1), ctx.arg(2), id, pe, *g);
     ++it;
   }
   StreamId next_cursor = it == g->pel.end() ? StreamId{} : it->first;

@@ -87,6 +87,12 @@ void StoreString(Db& db, std::string_view key, KeyNode* node, std::string_view v
   db.SetString(key, node, value, expire_at);
 }
 
+// Redis 7 journals a string set with a TTL as SET key value PXAT <unix ms>.
+void PropagateSetPxAt(CommandContext& ctx, std::string_view key, std::string_view value,
+                      int64_t expire_at) {
+  if (ctx.journaling()) ctx.Propagate({"SET", key, value, "PXAT", StrCat(expire_at)});
+}
+
 void ReplyIncr(CommandContext& ctx, std::string_view key, int64_t delta) {
   Db& db = ctx.db(key);
   KeyNode* node;
@@ -158,7 +164,9 @@ void CmdSet(CommandContext& ctx) {
     apply ? ctx.reply.Ok() : ctx.reply.Null();
   }
   // The reply above may point into the node: it is already copied into the output.
-  if (apply) StoreString(db, key, node, ctx.arg(2), expire_at);
+  if (!apply) return;
+  StoreString(db, key, node, ctx.arg(2), expire_at);
+  if (unit != ExpireUnit::kNone) PropagateSetPxAt(ctx, key, ctx.arg(2), expire_at);
 }
 
 void CmdSetNx(CommandContext& ctx) {
@@ -174,6 +182,7 @@ void SetWithTtl(CommandContext& ctx, ExpireUnit unit) {
   if (!ExpireAtFrom(ctx, unit, ctx.arg(2), &at)) return;
   Db& db = ctx.db(ctx.arg(1));
   StoreString(db, ctx.arg(1), db.Find(ctx.arg(1)), ctx.arg(3), at);
+  PropagateSetPxAt(ctx, ctx.arg(1), ctx.arg(3), at);
   ctx.reply.Ok();
 }
 }  // namespace
@@ -224,10 +233,17 @@ void CmdGetEx(CommandContext& ctx) {
   CountLookup(db, node);
   if (!node) return ctx.reply.Null();
   ctx.reply.Bulk(Db::StringOf(node));
+  // Journaled as Redis 7 propagates it: PEXPIREAT with the absolute time (or DEL), or
+  // PERSIST.
   if (unit != ExpireUnit::kNone) {
-    at <= db.now_ms() ? db.Delete(node) : (void)db.SetExpire(node, at);
+    const bool past = at <= db.now_ms();
+    past ? db.Delete(node) : (void)db.SetExpire(node, at);
+    if (!ctx.journaling()) return;
+    past ? ctx.Propagate({"DEL", ctx.arg(1)})
+         : ctx.Propagate({"PEXPIREAT", ctx.arg(1), StrCat(at)});
   } else if (persist && node->has_expiry()) {
     db.SetExpire(node, 0);
+    if (ctx.journaling()) ctx.Propagate({"PERSIST", ctx.arg(1)});
   }
 }
 
@@ -293,6 +309,8 @@ void CmdIncrByFloat(CommandContext& ctx) {
   if (std::isnan(result) || std::isinf(result)) return ctx.Error(errors::kNanOrInfinity);
   std::string text = FormatLongDouble(result);
   db.UpdateString(key, node, text);
+  // Journaled as SET ... KEEPTTL, as Redis does, so that replay needs no float arithmetic.
+  if (ctx.journaling()) ctx.Propagate({"SET", key, text, "KEEPTTL"});
   ctx.reply.Bulk(text);
 }
 

@@ -754,6 +754,8 @@ bool TryBlockingPop(CommandContext& ctx, std::string_view key, bool max, bool wr
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   std::vector<OwnedEntry> popped = PopEnd(zset, max, 1);
   FinishRemoval(ctx, key, zset, popped.size());
+  // Journaled as ZPOPMIN / ZPOPMAX key, as Redis does.
+  if (ctx.journaling()) ctx.Propagate({max ? "ZPOPMAX" : "ZPOPMIN", key});
   ctx.reply.Array(3);
   ctx.reply.Bulk(key);
   ctx.reply.Bulk(popped[0].first);
@@ -801,6 +803,10 @@ bool TryMPop(CommandContext& ctx, std::string_view key, const MPopArgs& a,
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   std::vector<OwnedEntry> popped = PopEnd(zset, a.second_end, a.count);
   FinishRemoval(ctx, key, zset, popped.size());
+  // Journaled as ZPOPMIN / ZPOPMAX key count, as Redis 7 propagates [B]ZMPOP.
+  if (ctx.journaling()) {
+    ctx.Propagate({a.second_end ? "ZPOPMAX" : "ZPOPMIN", key, StrCat(a.count)});
+  }
   ctx.reply.Array(2);
   ctx.reply.Bulk(key);
   ctx.reply.Array(popped.size());
@@ -953,6 +959,12 @@ bool TryPopByScore(CommandContext& ctx, std::string_view key, bool wrong_type_is
              [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });
   zset->EraseRanks(span.first, n);
   FinishRemoval(ctx, key, zset, n);
+  // Journaled as ZREM of the members popped: NOW is the time of this run, not a replay's.
+  if (ctx.journaling()) {
+    std::vector<std::string> zrem = {"ZREM", std::string(key)};
+    for (const OwnedEntry& e : popped) zrem.push_back(e.first);
+    ctx.Propagate(std::move(zrem));
+  }
   if (a.count == -1) {
     ctx.reply.Array(3);
     ctx.reply.Bulk(key);

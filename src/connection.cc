@@ -121,6 +121,11 @@ void Connection::OnEvent(uint32_t events) {
       SetInterest(0);
       return;
     }
+    case State::kSyncing:
+      // As kWaiting: a failed socket closes; input waits until the replies are out.
+      if (events & (EPOLLERR | EPOLLHUP)) return Shutdown();
+      SetInterest(0);
+      return;
     case State::kFlushing:  // our replies go out before the next poll
     case State::kContinuing:
       // The continuation task runs on the loop's next turn; until then events are ignored
@@ -231,6 +236,18 @@ void Connection::CompactInput() {
 }
 
 void Connection::AfterRun() {
+  if (state_ == State::kClosed) return;
+  const uint64_t lsn = session_->TakeJournalLsn();
+  if (lsn != 0 && server_->HoldUntilDurable(lsn, shard_, [self = shared_from_this()] {
+        if (self->state_ == State::kSyncing) self->SendReplies();
+      })) {
+    state_ = State::kSyncing;
+    return;
+  }
+  SendReplies();
+}
+
+void Connection::SendReplies() {
   if (state_ == State::kClosed) return;
   if (!protocol_error_.empty()) {
     protocol::ReplyWriter(&out_).Error(StrCat("ERR ", protocol_error_));

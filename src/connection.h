@@ -70,13 +70,18 @@ class Connection final : public EventLoop::Handler,
 
  private:
   // kFlushing: replies ready, to be written when the loop is about to poll (BeforePoll).
-  enum class State { kReading, kWaiting, kContinuing, kFlushing, kWriting, kClosed };
+  // kSyncing: replies ready, held until the AOF has fsynced the round's writes
+  // (appendfsync always; Server::HoldUntilDurable). Input is not watched meanwhile.
+  enum class State { kReading, kWaiting, kContinuing, kFlushing, kSyncing, kWriting, kClosed };
 
   void OnReadable();
   // Parses and runs what the buffer holds; writes the replies or waits for the Session.
   void Process();
   void OnRunDone();
+  // After a round: holds the replies until its writes are durable when it must, then
+  // SendReplies.
   void AfterRun();
+  void SendReplies();
   // Writes what is left of out_; on a partial write, waits for EPOLLOUT.
   void Flush();
   void AfterWrite();

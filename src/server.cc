@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <iostream>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "protocol/strings.h"
 #include "src/connection.h"
 #include "src/http/http_connection.h"
+#include "src/persistence/aof_load.h"
 
 namespace shoal::server {
 namespace {
@@ -70,10 +72,8 @@ Server::Server(engine::Config* config)
   engine_->set_persistence(rdb_.get());
 }
 
-bool Server::LoadData() {
-  if (config_->GetInt("appendonly") != 0) {
-    // The AOF branch (issue 6, AOF part) loads the append-only file here instead.
-  }
+bool Server::LoadRdb() {
+  if (config_->GetInt("appendonly") != 0) return true;  // the AOF is replayed instead
   std::string error = rdb_->LoadOnStart(*engine_);
   if (!error.empty()) {
     std::cerr << "Fatal error loading the DB: " << error << ". Exiting.\n";
@@ -162,27 +162,89 @@ bool Server::ListenAll(unsigned* port, bool http) {
 }
 
 bool Server::Start() {
-  // Before any socket: the shard threads are not running yet, so the load may fill every
-  // shard from this thread.
-  if (!LoadData()) return false;
+  if (!LoadRdb()) return false;
   port_ = static_cast<unsigned>(config_->GetInt("port"));
   if (!ListenAll(&port_, /*http=*/false)) return false;
   http_port_ = static_cast<unsigned>(config_->GetInt("http-port"));
   if (http_port_ != 0 && !ListenAll(&http_port_, /*http=*/true)) return false;
   engine_->server_info().tcp_port = static_cast<int>(port_);
-  // Registered before the shard threads start, so no task is needed to reach them.
-  for (auto& l : listeners_) {
-    if (!loops_[0]->Watch(l->fd(), EPOLLIN, l.get())) {
-      std::cerr << "epoll_ctl: " << std::strerror(errno) << "\n";
-      return false;
-    }
-  }
   for (unsigned s = 0; s < engine_->shard_count(); ++s) {
     loops_[s]->Every(std::chrono::seconds(1), [this, s] { SweepIdle(s); });
   }
   engine_->Start();
+  if (!ReplayAof()) return false;
   rdb_->Start(*engine_);
+  // Clients are accepted once the data is loaded.
+  std::promise<bool> watched;
+  loops_[0]->Post([&] {
+    bool ok = true;
+    for (auto& l : listeners_) {
+      if (!loops_[0]->Watch(l->fd(), EPOLLIN, l.get())) {
+        std::cerr << "epoll_ctl: " << std::strerror(errno) << "\n";
+        ok = false;
+      }
+    }
+    watched.set_value(ok);
+  });
+  return watched.get_future().get();
+}
+
+bool Server::ReplayAof() {
+  if (config_->GetInt("appendonly") != 0) {
+    AofLoadResult loaded = LoadAof(*engine_, AofPaths::FromConfig(*config_), std::cerr,
+                                   config_->GetInt("aof-load-truncated") != 0);
+    if (!loaded.error.empty()) {
+      std::cerr << "Fatal error loading the AOF: " << loaded.error << "\n";
+      return false;
+    }
+  }
+  std::string error = ApplyAppendOnly(/*startup=*/true);
+  if (!error.empty()) {
+    std::cerr << error << "\n";
+    return false;
+  }
+  config_->OnChange([this](const std::string& name) { OnConfigChange(name); });
   return true;
+}
+
+std::string Server::ApplyAppendOnly(bool startup) {
+  std::lock_guard<std::mutex> lock(aof_mu_);
+  const bool want = config_->GetInt("appendonly") != 0;
+  Aof* current = aof_.load();
+  if (want && current == nullptr) {
+    auto aof = std::make_unique<Aof>(engine_.get(), AofPaths::FromConfig(*config_));
+    std::string error = aof->Open(/*rewrite=*/!startup);  // installs it as the journal
+    if (!error.empty()) return StrCat("Can't open the append only file: ", error);
+    aof_.store(aof.get());
+    aofs_.push_back(std::move(aof));
+  } else if (!want && current != nullptr) {
+    engine_->set_journal(nullptr);
+    aof_.store(nullptr);
+    current->Close();
+  }
+  return "";
+}
+
+void Server::OnConfigChange(const std::string& name) {
+  if (name == "appendfsync") {
+    if (Aof* aof = aof_.load()) aof->set_fsync(Aof::ParseFsync(config_->GetString(name)));
+  } else if (name == "appendonly") {
+    // Turning it on writes a base of the dataset with every shard parked: not on the
+    // shard thread that runs CONFIG SET.
+    std::lock_guard<std::mutex> lock(togglers_mu_);
+    togglers_.emplace_back([this] {
+      std::string error = ApplyAppendOnly(/*startup=*/false);
+      if (!error.empty()) std::cerr << error << "\n";
+    });
+  }
+}
+
+bool Server::HoldUntilDurable(uint64_t lsn, unsigned shard, std::function<void()> resume) {
+  Aof* aof = aof_.load();
+  if (aof == nullptr) return false;
+  return aof->WhenDurable(lsn, [this, shard, resume = std::move(resume)]() mutable {
+    Post(shard, std::move(resume));
+  });
 }
 
 void Server::AcceptAll(Listener* listener) {
@@ -317,7 +379,15 @@ void Server::Wait() {
     stop_cv_.wait(lock, [this] { return stop_requested_; });
   }
   rdb_->Stop();
+  {
+    std::lock_guard<std::mutex> lock(togglers_mu_);
+    for (std::thread& t : togglers_) t.join();
+  }
+  if (Aof* aof = aof_.load()) aof->WaitRewrite();
   engine_->Stop();
+  // Every write is appended: flush and fsync the AOF.
+  engine_->set_journal(nullptr);
+  for (auto& aof : aofs_) aof->Close();
   // The shard threads are gone: save if SHUTDOWN or the save rules ask for it.
   std::string error = rdb_->SaveOnShutdown(*engine_);
   if (!error.empty()) std::cerr << "Error trying to save the DB: " << error << "\n";

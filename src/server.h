@@ -15,7 +15,10 @@
 // and with it the loops, so nothing outlives the loop it is registered with.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +29,7 @@
 #include "engine/engine.h"
 #include "src/event_loop.h"
 #include "src/persistence/rdb_persistence.h"
+#include "src/persistence/aof.h"
 
 namespace shoal::server {
 
@@ -57,6 +61,11 @@ class Server {
   void Track(std::shared_ptr<HttpConnection> c);
   std::shared_ptr<HttpConnection> Untrack(HttpConnection* c);
 
+  // Group commit (appendfsync always): true when the replies of a round that wrote up to
+  // `lsn` must wait for the AOF's fsync; `resume` then runs on shard `shard`'s thread once
+  // it is done. False when they may go now. Thread-safe.
+  bool HoldUntilDurable(uint64_t lsn, unsigned shard, std::function<void()> resume);
+
  private:
   // A listening socket on shard 0's loop.
   class Listener : public EventLoop::Handler {
@@ -84,9 +93,16 @@ class Server {
   // Starts an HttpConnection for `fd` on shard `shard` (from shard 0's thread).
   void StartHttp(unsigned shard, int fd);
   void SweepIdle(unsigned shard);
-
-  // Loads the data on start: the AOF when appendonly is on, else the RDB file.
-  bool LoadData();
+  // At startup, before clients are accepted: the AOF when appendonly is on, else the RDB.
+  // The RDB fills the shards from this thread, before their threads start; the AOF is
+  // replayed through sessions, once they run. False (with a message on stderr) when the
+  // data cannot be loaded.
+  bool LoadRdb();
+  bool ReplayAof();
+  // Makes the AOF match `appendonly`: at startup (after replay, so the files match the
+  // data) or after CONFIG SET (a rewrite first). Not on a shard thread.
+  std::string ApplyAppendOnly(bool startup);
+  void OnConfigChange(const std::string& name);
 
   engine::Config* config_;
   // Declared before the engine so that it outlives it: a BGSAVE's shard parts may be in
@@ -104,6 +120,13 @@ class Server {
   };
   std::vector<ShardConnections> connections_;
 
+  // The AOF being written, or null. Every Aof made lives until the server is destroyed,
+  // since a shard thread may still be appending to one just switched off.
+  std::atomic<Aof*> aof_{nullptr};
+  std::mutex aof_mu_;  // serializes ApplyAppendOnly; guards aofs_
+  std::vector<std::unique_ptr<Aof>> aofs_;
+  std::mutex togglers_mu_;
+  std::vector<std::thread> togglers_;  // CONFIG SET appendonly's work, joined by Wait
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stop_requested_ = false;

@@ -1,0 +1,168 @@
+#include "src/persistence/aof_rewrite.h"
+
+#include <deque>
+#include <string_view>
+#include <vector>
+
+#include "engine/db.h"
+#include "engine/hash_object.h"
+#include "engine/list_object.h"
+#include "engine/set_object.h"
+#include "engine/shard.h"
+#include "engine/stream_object.h"
+#include "engine/zset_object.h"
+#include "protocol/reply_writer.h"
+#include "protocol/strings.h"
+#include "src/persistence/aof.h"
+
+namespace shoal::server {
+namespace {
+
+using engine::Db;
+using engine::KeyNode;
+using engine::ObjType;
+
+constexpr size_t kItemsPerCommand = 64;  // Redis's AOF_REWRITE_ITEMS_PER_CMD
+
+// Gathers one command's arguments: views of the dataset, and strings computed here.
+class Command {
+ public:
+  explicit Command(std::string* out) : out_(out) {}
+  Command& Add(std::string_view a) {
+    args_.push_back(a);
+    return *this;
+  }
+  Command& Own(std::string a) {
+    owned_.push_back(std::move(a));  // a deque never moves what it holds
+    args_.push_back(owned_.back());
+    return *this;
+  }
+  void Emit() { AppendResp(out_, engine::ArgList(args_.data(), args_.size())); }
+
+ private:
+  std::string* out_;
+  std::vector<std::string_view> args_;
+  std::deque<std::string> owned_;
+};
+
+// Emits `name key item...` in commands of at most kItemsPerCommand items; `each` calls
+// its argument with an adder for every item's arguments.
+template <typename ForEach>
+void EmitBatched(std::string* out, std::string_view name, std::string_view key, ForEach&& each) {
+  std::vector<std::string> args;
+  size_t items = 0;
+  auto flush = [&] {
+    if (items == 0) return;
+    std::vector<std::string_view> views = {name, key};
+    views.insert(views.end(), args.begin(), args.end());
+    AppendResp(out, engine::ArgList(views.data(), views.size()));
+    args.clear();
+    items = 0;
+  };
+  each([&](std::initializer_list<std::string_view> item) {
+    for (std::string_view a : item) args.emplace_back(a);
+    if (++items == kItemsPerCommand) flush();
+  });
+  flush();
+}
+
+void DumpStream(std::string* out, std::string_view key, const engine::StreamObject& s) {
+  using engine::StreamId;
+  if (s.size() == 0) {
+    // Redis's way to make an empty stream: add an entry at the last ID and trim it away.
+    Command(out).Add("XADD").Add(key).Add("MAXLEN").Add("0").Own(s.last_id().ToString())
+        .Add("x").Add("y").Emit();
+  }
+  for (const auto& [id, packed] : s.entries()) {
+    Command c(out);
+    c.Add("XADD").Add(key).Own(id.ToString());
+    for (std::string_view f : engine::StreamObject::Unpack(packed)) c.Add(f);
+    c.Emit();
+  }
+  Command(out).Add("XSETID").Add(key).Own(s.last_id().ToString()).Add("ENTRIESADDED")
+      .Own(StrCat(s.entries_added())).Add("MAXDELETEDID").Own(s.max_deleted_entry_id().ToString())
+      .Emit();
+  for (const auto& [name, group] : s.groups()) {
+    Command(out).Add("XGROUP").Add("CREATE").Add(key).Add(name).Own(group.last_id.ToString())
+        .Add("ENTRIESREAD").Own(StrCat(group.entries_read)).Emit();
+    for (const auto& [consumer, c] : group.consumers) {
+      Command(out).Add("XGROUP").Add("CREATECONSUMER").Add(key).Add(name).Add(consumer).Emit();
+    }
+    for (const auto& [id, p] : group.pel) {
+      Command(out).Add("XCLAIM").Add(key).Add(name).Add(p.consumer).Add("0").Own(id.ToString())
+          .Add("TIME").Own(StrCat(p.delivery_time)).Add("RETRYCOUNT")
+          .Own(StrCat(p.delivery_count)).Add("JUSTID").Add("FORCE").Emit();
+    }
+  }
+}
+
+void DumpKey(std::string* out, KeyNode* node) {
+  std::string_view key = node->key();
+  switch (Db::TypeOf(node)) {
+    case ObjType::kString:
+      Command(out).Add("SET").Add(key).Add(Db::StringOf(node)).Emit();
+      break;
+    case ObjType::kList: {
+      const auto* list = static_cast<const engine::ListObject*>(Db::ObjectOf(node));
+      EmitBatched(out, "RPUSH", key, [&](auto add) {
+        if (list->size() == 0) return;
+        list->items().Walk(0, false, [&](size_t, std::string_view v) {
+          add({v});
+          return true;
+        });
+      });
+      break;
+    }
+    case ObjType::kSet: {
+      const auto* set = static_cast<const engine::SetObject*>(Db::ObjectOf(node));
+      EmitBatched(out, "SADD", key, [&](auto add) {
+        set->ForEach([&](std::string_view m) { add({m}); });
+      });
+      break;
+    }
+    case ObjType::kZSet: {
+      const auto* zset = static_cast<const engine::ZSetObject*>(Db::ObjectOf(node));
+      EmitBatched(out, "ZADD", key, [&](auto add) {
+        zset->Walk(0, zset->size(), false, [&](const auto& e) {
+          std::string score = protocol::FormatDouble(e.score);
+          add({score, e.member});
+        });
+      });
+      break;
+    }
+    case ObjType::kHash: {
+      const auto* hash = static_cast<const engine::HashObject*>(Db::ObjectOf(node));
+      EmitBatched(out, "HSET", key, [&](auto add) {
+        hash->ForEach([&](std::string_view f, std::string_view v) { add({f, v}); });
+      });
+      break;
+    }
+    case ObjType::kStream:
+      DumpStream(out, key, *static_cast<const engine::StreamObject*>(Db::ObjectOf(node)));
+      break;
+  }
+  if (int64_t at = Db::ExpireAt(node); at != 0) {
+    Command(out).Add("PEXPIREAT").Add(key).Own(StrCat(at)).Emit();
+  }
+}
+
+}  // namespace
+
+void DumpDataset(engine::Engine& engine, std::string* out) {
+  for (int d = 0; d < engine.databases(); ++d) {
+    bool selected = false;
+    for (unsigned s = 0; s < engine.shard_count(); ++s) {
+      Db& db = engine.shard(s).db(d);
+      db.table().ForEach([&](KeyNode* node) {
+        if (db.IsExpired(node)) return;
+        if (!selected) {
+          Command(out).Add("SELECT").Own(StrCat(d)).Emit();
+          selected = true;
+        }
+        DumpKey(out, node);
+      });
+    }
+  }
+}
+
+}  // namespace shoal::server

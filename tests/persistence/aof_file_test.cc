@@ -1,0 +1,243 @@
+// The AOF files: writing (src/persistence/aof.h), rewriting (aof_rewrite.h) and replaying
+// (aof_load.h), including the torn-tail and corrupt-file cases, on a real temp directory.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <future>
+#include <fstream>
+#include <sstream>
+
+#include "src/persistence/aof.h"
+#include "src/persistence/aof_load.h"
+#include "tests/engine/test_util.h"
+
+namespace shoal::server {
+namespace {
+
+using engine::ArrArg;
+using engine::BulkArg;
+using engine::IntArg;
+using engine::NilArg;
+using engine::StrArray;
+using engine::Value;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string Resp(std::initializer_list<std::string_view> args) {
+  std::string out;
+  std::vector<std::string_view> v(args);
+  AppendResp(&out, engine::ArgList(v.data(), v.size()));
+  return out;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteAll(const std::string& path, std::string_view data) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+}
+
+class AofFileTest : public engine::EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    char tmpl[] = "/tmp/shoal-aof-test-XXXXXX";
+    root_ = mkdtemp(tmpl);
+    paths_ = AofPaths{root_ + "/appendonlydir", "appendonly.aof"};
+    std::filesystem::create_directories(paths_.dir);
+  }
+  void TearDown() override {
+    EngineTest::TearDown();
+    std::filesystem::remove_all(root_);
+  }
+  // A fresh engine (a restart), with the files left as they are.
+  void Restart() { EngineTest::TearDown(); EngineTest::SetUp(); }
+  AofLoadResult Load() {
+    std::ostringstream log;
+    AofLoadResult r = LoadAof(*engine_, paths_, log);
+    log_ = log.str();
+    return r;
+  }
+  // Files as a crash would leave them: manifest, base (may be empty), incr.
+  void WriteFiles(std::string_view base, std::string_view incr) {
+    WriteAll(paths_.file("appendonly.aof.1.base.aof"), base);
+    WriteAll(paths_.file("appendonly.aof.1.incr.aof"), incr);
+    WriteAll(paths_.manifest(),
+             "file appendonly.aof.1.base.aof seq 1 type b\n"
+             "file appendonly.aof.1.incr.aof seq 1 type i\n");
+  }
+
+  std::string root_;
+  AofPaths paths_;
+  std::string log_;
+};
+
+TEST_P(AofFileTest, NoManifestLoadsNothing) {
+  AofLoadResult r = Load();
+  EXPECT_FALSE(r.found);
+  EXPECT_TRUE(r.error.empty());
+}
+
+TEST_P(AofFileTest, ReplaysBaseThenIncrWithSelectAndMultiExec) {
+  WriteFiles(Resp({"SELECT", "0"}) + Resp({"SET", "a", "base"}) + Resp({"RPUSH", "l", "x"}),
+             Resp({"SELECT", "0"}) + Resp({"SET", "a", "incr"}) + Resp({"MULTI"}) +
+                 Resp({"INCR", "{m}n"}) + Resp({"SELECT", "3"}) + Resp({"SET", "{m}k", "v"}) +
+                 Resp({"EXEC"}) + Resp({"HSET", "h", "f", "v"}));
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(r.found);
+  EXPECT_FALSE(r.truncated);
+  EXPECT_THAT(Run({"get", "a"}), BulkArg("incr"));
+  EXPECT_THAT(Run({"get", "{m}n"}), BulkArg("1"));
+  EXPECT_THAT(StrArray(Run({"lrange", "l", "0", "-1"})), ElementsAre("x"));
+  Run({"select", "3"});
+  EXPECT_THAT(Run({"get", "{m}k"}), BulkArg("v"));
+  EXPECT_THAT(Run({"hget", "h", "f"}), BulkArg("v"));
+}
+
+TEST_P(AofFileTest, TornTailIsCutOffAndLogged) {
+  std::string whole = Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"}) + Resp({"SET", "b", "2"});
+  std::string torn = Resp({"SET", "c", "3"});
+  WriteFiles("", whole + torn.substr(0, torn.size() - 4));
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(r.truncated);
+  EXPECT_THAT(log_, HasSubstr("short read while loading the AOF file appendonly.aof.1.incr.aof"));
+  EXPECT_THAT(log_, HasSubstr("loaded anyway because aof-load-truncated is enabled"));
+  EXPECT_EQ(ReadAll(paths_.file("appendonly.aof.1.incr.aof")), whole);
+  EXPECT_THAT(Run({"get", "b"}), BulkArg("2"));
+  EXPECT_THAT(Run({"exists", "c"}), IntArg(0));
+}
+
+TEST_P(AofFileTest, TornTailIsAnErrorWithoutAofLoadTruncated) {
+  std::string whole = Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"});
+  WriteFiles("", whole + "*2\r\n$3\r\nDEL");
+  std::ostringstream log;
+  AofLoadResult r = LoadAof(*engine_, paths_, log, /*load_truncated=*/false);
+  EXPECT_THAT(r.error, HasSubstr("Unexpected end of file reading the append only file "
+                                 "appendonly.aof.1.incr.aof at offset " +
+                                 std::to_string(whole.size())));
+  EXPECT_THAT(r.error, HasSubstr("aof-load-truncated"));
+}
+
+TEST_P(AofFileTest, UnfinishedMultiAtTheTailIsDropped) {
+  std::string whole = Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"});
+  WriteFiles("", whole + Resp({"MULTI"}) + Resp({"SET", "{x}b", "2"}) + Resp({"SET", "{x}c", "3"}));
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(ReadAll(paths_.file("appendonly.aof.1.incr.aof")), whole);
+  EXPECT_THAT(Run({"get", "a"}), BulkArg("1"));
+  EXPECT_THAT(Run({"exists", "{x}b", "{x}c"}), IntArg(0));
+}
+
+TEST_P(AofFileTest, GarbageInTheMiddleRefusesToLoad) {
+  std::string head = Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"});
+  WriteFiles("", head + "garbage\r\n" + Resp({"SET", "b", "2"}));
+  AofLoadResult r = Load();
+  EXPECT_THAT(r.error, HasSubstr("Bad file format reading the append only file "
+                                 "appendonly.aof.1.incr.aof at offset " +
+                                 std::to_string(head.size())));
+  // A bad length inside a record is damage too, not a torn tail.
+  WriteFiles("", head + "*2\r\n$3\r\nDEL\r\n$x\r\nb\r\n" + Resp({"SET", "b", "2"}));
+  EXPECT_THAT(Load().error, HasSubstr("at offset " + std::to_string(head.size())));
+}
+
+TEST_P(AofFileTest, TornBaseRefusesToLoad) {
+  std::string torn = Resp({"SET", "a", "1"});
+  WriteFiles(torn.substr(0, 5), Resp({"SET", "b", "2"}));
+  EXPECT_THAT(Load().error, HasSubstr("appendonly.aof.1.base.aof"));
+}
+
+TEST_P(AofFileTest, BadManifestRefusesToLoad) {
+  WriteAll(paths_.manifest(), "file appendonly.aof.1.incr.aof seq x type i\n");
+  EXPECT_THAT(Load().error, HasSubstr("Invalid AOF manifest file format at line 1"));
+  WriteAll(paths_.manifest(), "file missing.aof seq 1 type i\n");
+  EXPECT_THAT(Load().error, HasSubstr("missing.aof"));
+}
+
+// appendfsync always: WhenDurable calls back once an fsync covers the write; under the
+// other policies nobody waits.
+TEST_P(AofFileTest, GroupCommitCallsBackOnceDurable) {
+  Aof aof(engine_.get(), paths_);
+  aof.set_fsync(Aof::Fsync::kAlways);
+  ASSERT_EQ(aof.Open(), "");
+  std::string_view set[] = {"SET", "k", "v"};
+  std::vector<std::promise<void>> done(20);
+  for (auto& p : done) {
+    uint64_t lsn = aof.Append(0, engine::ArgList(set, 3));
+    if (!aof.WhenDurable(lsn, [&p] { p.set_value(); })) p.set_value();  // already durable
+  }
+  for (auto& p : done) {
+    EXPECT_EQ(p.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  }
+  aof.set_fsync(Aof::Fsync::kEverySec);
+  EXPECT_FALSE(aof.WhenDurable(aof.Append(0, engine::ArgList(set, 3)), [] {}));
+  engine_->set_journal(nullptr);
+  aof.Close();
+  std::string incr = ReadAll(paths_.file("appendonly.aof.1.incr.aof"));
+  EXPECT_EQ(incr.size(), Resp({"SELECT", "0"}).size() + 21 * Resp({"SET", "k", "v"}).size());
+}
+
+// Everything the Aof writes (the first base, appends, a rewrite) replays to the same data.
+TEST_P(AofFileTest, WrittenFilesReplayToTheSameDataset) {
+  Run({"set", "before", "open"});  // in the first base
+  {
+    Aof aof(engine_.get(), paths_);
+    ASSERT_EQ(aof.Open(), "");
+    EXPECT_EQ(engine_->journal(), &aof);
+    Run({"set", "s", "v", "ex", "1000"});
+    Run({"rpush", "l", "a", "b", "c"});
+    Run({"sadd", "set", "1", "2", "x"});
+    Run({"zadd", "z", "1.5", "m", "-2", "n"});
+    Run({"hset", "h", "f", "1", "g", "2"});
+    Run({"xadd", "st", "1-1", "f", "v"});
+    Run({"xadd", "st", "2-1", "f", "w"});
+    Run({"xgroup", "create", "st", "g", "0"});
+    Run({"xreadgroup", "group", "g", "alice", "count", "1", "streams", "st", ">"});
+    Run({"select", "5"});
+    Run({"incrbyfloat", "f", "2.5"});
+    Run({"select", "0"});
+    ASSERT_TRUE(aof.StartRewrite());
+    aof.WaitRewrite();
+    Run({"set", "after", "rewrite"});
+    Run({"del", "before"});
+    engine_->set_journal(nullptr);
+    aof.Close();
+  }
+  const int64_t ttl_at = NowMs() + 1000 * 1000;
+  Restart();
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_THAT(Run({"get", "s"}), BulkArg("v"));
+  EXPECT_THAT(Run({"pexpiretime", "s"}), IntArg(ttl_at));
+  EXPECT_THAT(StrArray(Run({"lrange", "l", "0", "-1"})), ElementsAre("a", "b", "c"));
+  EXPECT_THAT(Run({"scard", "set"}), IntArg(3));
+  EXPECT_THAT(StrArray(Run({"zrange", "z", "0", "-1", "withscores"})),
+              ElementsAre("n", "-2", "m", "1.5"));
+  EXPECT_THAT(Run({"hget", "h", "g"}), BulkArg("2"));
+  EXPECT_THAT(Run({"xlen", "st"}), IntArg(2));
+  Value pending = Run({"xpending", "st", "g"});
+  ASSERT_EQ(pending.elems.size(), 4u);
+  EXPECT_THAT(pending.elems[0], IntArg(1));
+  EXPECT_THAT(pending.elems[1], BulkArg("1-1"));
+  EXPECT_THAT(Run({"get", "after"}), BulkArg("rewrite"));
+  EXPECT_THAT(Run({"exists", "before"}), IntArg(0));
+  Run({"select", "5"});
+  EXPECT_THAT(Run({"get", "f"}), BulkArg("2.5"));
+  // One base and one incr file remain, listed in the manifest.
+  std::string manifest = ReadAll(paths_.manifest());
+  EXPECT_EQ(manifest, "file appendonly.aof.2.base.aof seq 2 type b\n"
+                      "file appendonly.aof.2.incr.aof seq 2 type i\n");
+  EXPECT_FALSE(std::filesystem::exists(paths_.file("appendonly.aof.1.incr.aof")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, AofFileTest, engine::ShardCounts());
+
+}  // namespace
+}  // namespace shoal::server
