@@ -23,6 +23,7 @@
 #include "engine/clock.h"
 #include "engine/config.h"
 #include "engine/executor.h"
+#include "engine/pubsub.h"
 #include "engine/scripts.h"
 #include "engine/shard.h"
 
@@ -69,6 +70,7 @@ class Engine {
   Config& config() { return *config_; }
   ServerInfo& server_info() { return server_info_; }
   ScriptRegistry& scripts() { return *scripts_; }
+  PubSub& pubsub() { return *pubsub_; }
   int64_t start_ms() const { return start_ms_; }
 
   // A session whose home is `home` (or the next shard, round robin, when negative).
@@ -113,6 +115,7 @@ class Engine {
   Config* config_;
   ServerInfo server_info_;
   std::unique_ptr<ScriptRegistry> scripts_;
+  std::unique_ptr<PubSub> pubsub_;
   int64_t start_ms_;
   bool started_ = false;
   std::atomic<uint64_t> next_tx_id_{0};

@@ -91,4 +91,10 @@ std::string NoKeyOrGroup(std::string_view key, std::string_view group) {
   return StrCat("NOGROUP No such key '", key, "' or consumer group '", group, "'");
 }
 
+std::string SubscriberMode(std::string_view command) {
+  return StrCat("ERR Can't execute '", command,
+                "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                "in this context");
+}
+
 }  // namespace shoal::engine::errors

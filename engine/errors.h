@@ -248,6 +248,9 @@ std::string UnknownConfigOption(std::string_view name);
 std::string ConfigSetFailed(std::string_view name, std::string_view why);
 // "ERR Rewriting config file: why"
 std::string ConfigRewriteFailed(std::string_view why);
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET
+// are allowed in this context" (a RESP2 client in subscriber mode)
+std::string SubscriberMode(std::string_view command);
 // "ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP."
 std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 

@@ -119,6 +119,13 @@ SHOAL_HANDLER(CmdConfigSet); SHOAL_HANDLER(CmdConfigResetStat); SHOAL_HANDLER(Cm
 SHOAL_HANDLER(CmdConfigHelp); SHOAL_HANDLER(CmdTime); SHOAL_HANDLER(CmdDebug);
 SHOAL_HANDLER(CmdShutdown); SHOAL_HANDLER(CmdLastSave);
 
+// pubsub_family.cc
+SHOAL_HANDLER(CmdSubscribe); SHOAL_HANDLER(CmdUnsubscribe); SHOAL_HANDLER(CmdPSubscribe);
+SHOAL_HANDLER(CmdPUnsubscribe); SHOAL_HANDLER(CmdSSubscribe); SHOAL_HANDLER(CmdSUnsubscribe);
+SHOAL_HANDLER(CmdPublish); SHOAL_HANDLER(CmdSPublish); SHOAL_HANDLER(CmdPubSubChannels);
+SHOAL_HANDLER(CmdPubSubShardChannels); SHOAL_HANDLER(CmdPubSubNumSub);
+SHOAL_HANDLER(CmdPubSubShardNumSub); SHOAL_HANDLER(CmdPubSubNumPat); SHOAL_HANDLER(CmdPubSubHelp);
+
 #undef SHOAL_HANDLER
 
 }  // namespace shoal::engine

@@ -9,9 +9,24 @@
 #include "engine/engine.h"
 #include "engine/errors.h"
 #include "engine/families.h"
+#include "engine/log.h"
 #include "engine/shard.h"
 
 namespace shoal::engine {
+namespace {
+
+// Redis 7's processCommand: what a RESP2 client in subscriber mode may run.
+bool AllowedWhileSubscribed(const CommandSpec& spec) {
+  static constexpr std::string_view kAllowed[] = {
+      "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+      "psubscribe", "punsubscribe", "quit", "reset"};
+  for (std::string_view name : kAllowed) {
+    if (spec.name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Session::Session(Engine* engine, unsigned home)
     : engine_(engine),
@@ -20,10 +35,17 @@ Session::Session(Engine* engine, unsigned home)
       created_ms_(engine->clock().NowMs()),
       last_active_ms_(created_ms_) {
   authenticated_ = engine->config().GetString("requirepass").empty();
+  inbox_->SetKill([this] {
+    LogWarning(StrCat("Client ", Describe(),
+                      " scheduled to be closed ASAP for overcoming of output buffer limits."));
+    RequestClose();
+  });
   engine_->Register(this);
 }
 
 Session::~Session() {
+  inbox_->Detach();
+  UnsubscribeAll();
   Unwatch();
   engine_->Unregister(this);
 }
@@ -149,6 +171,11 @@ void Session::Continue() {
       continue;
     }
     Resolved r = Resolve(args);
+    if (r.spec != nullptr && resp() == 2 && subscribed() && !AllowedWhileSubscribed(*r.spec)) {
+      ReplyError(errors::SubscriberMode(r.spec->name));
+      ++next_;
+      continue;
+    }
     if (in_multi_ && (r.spec == nullptr || !(r.spec->flags & kTxControl))) {
       Queue(r, args);
       ++next_;
@@ -438,6 +465,27 @@ void Session::Unwatch() {
   watch_ = nullptr;
 }
 
+// --- Pub/Sub ------------------------------------------------------------------------------
+
+void Session::UnsubscribeAll() {
+  PubSub& registry = engine_->pubsub();
+  for (const std::string& c : subs_.channels) registry.Unsubscribe(ChannelKind::kGlobal, c, inbox_.get());
+  for (const std::string& c : subs_.shard_channels) {
+    registry.Unsubscribe(ChannelKind::kShard, c, inbox_.get());
+  }
+  for (const std::string& p : subs_.patterns) registry.PUnsubscribe(p, inbox_.get());
+  subs_.channels.clear();
+  subs_.shard_channels.clear();
+  subs_.patterns.clear();
+  subs_.UpdateCounts();
+}
+
+std::string Session::TakePushes() {
+  std::string out;
+  inbox_->TakeInto(&out);
+  return out;
+}
+
 // --- Client state ------------------------------------------------------------------------
 
 void Session::RequestClose() {
@@ -481,6 +529,7 @@ void Session::set_lib_ver(std::string_view v) {
 std::string Session::Describe() const {
   int64_t now = engine_->clock().NowMs();
   std::string flags;
+  if (subscribed()) flags += 'P';
   if (close_requested()) flags += 'c';
   if (no_evict()) flags += 'e';
   if (multi_len_.load(std::memory_order_relaxed) >= 0) flags += 'x';
@@ -489,7 +538,10 @@ std::string Session::Describe() const {
       "id=", id_, " addr=", conn_.addr, " laddr=", conn_.laddr, " fd=", conn_.fd,
       " name=", name(), " age=", (now - created_ms_) / 1000,
       " idle=", (now - last_active_ms()) / 1000, " flags=", flags, " db=", db(),
-      " sub=0 psub=0 ssub=0 multi=", multi_len_.load(std::memory_order_relaxed), " qbuf=", conn_.query_buffer.load(),
+      " sub=", subs_.channel_count.load(std::memory_order_relaxed),
+      " psub=", subs_.pattern_count.load(std::memory_order_relaxed),
+      " ssub=", subs_.shard_count.load(std::memory_order_relaxed),
+      " multi=", multi_len_.load(std::memory_order_relaxed), " qbuf=", conn_.query_buffer.load(),
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=",
       conn_.output_buffer.load(), " tot-mem=0 events=r cmd=", last_command(),
       " user=default redir=-1 resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());

@@ -29,6 +29,7 @@
 #include "absl/types/span.h"
 #include "engine/blocking.h"
 #include "engine/command_table.h"
+#include "engine/pubsub.h"
 #include "engine/watch.h"
 #include "protocol/reply_value.h"
 
@@ -103,6 +104,19 @@ class Session {
   // While true, blocking commands answer at once as on timeout.
   bool cannot_block() const { return in_exec_ || in_script_; }
 
+  // --- Pub/Sub (pubsub.h, pubsub_family.cc) ----------------------------------------------
+  // Home thread. In RESP2 a session with any subscription is in subscriber mode: Run
+  // refuses every command but (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET.
+  Subscriptions& subscriptions() { return subs_; }
+  bool subscribed() const { return subs_.any(); }
+  // Where pushes for this client wait (messages, invalidations); shared with the registry.
+  const std::shared_ptr<PushInbox>& inbox() const { return inbox_; }
+  // Drops every channel, pattern and shard channel subscription, without replies (RESET).
+  void UnsubscribeAll();
+  // The pushes delivered and not yet taken, as RESP bytes (an embedded session reads its
+  // messages here; the server's connection drains the inbox itself).
+  std::string TakePushes();
+
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
   unsigned home() const { return home_; }
@@ -112,7 +126,10 @@ class Session {
   int db() const { return db_.load(std::memory_order_relaxed); }
   void set_db(int db) { db_.store(db, std::memory_order_relaxed); }
   int resp() const { return resp_.load(std::memory_order_relaxed); }
-  void set_resp(int resp) { resp_.store(resp, std::memory_order_relaxed); }
+  void set_resp(int resp) {
+    resp_.store(resp, std::memory_order_relaxed);
+    inbox_->resp.store(resp, std::memory_order_relaxed);
+  }
   bool authenticated() const { return authenticated_; }
   void set_authenticated(bool v) { authenticated_ = v; }
 
@@ -200,6 +217,8 @@ class Session {
   std::atomic<bool> close_requested_{false};
   std::function<void()> close_hook_;
   ConnectionInfo conn_;
+  std::shared_ptr<PushInbox> inbox_ = std::make_shared<PushInbox>();
+  Subscriptions subs_;
   int64_t created_ms_;
   std::atomic<int64_t> last_active_ms_;
   mutable std::mutex names_mu_;
