@@ -1,6 +1,7 @@
 #include "engine/db.h"
 
 #include "engine/engine.h"
+#include "engine/notify.h"
 #include "engine/shard.h"
 
 namespace shoal::engine {
@@ -37,15 +38,28 @@ bool Db::IsExpired(const KeyNode* node) const {
 KeyNode* Db::Find(std::string_view key) {
   KeyNode* node = table_.Find(key);
   if (node == nullptr || !IsExpired(node)) return node;
-  Delete(node);
-  shard_->stats().expired_keys.Add();
+  DeleteExpired(node);
   return nullptr;
+}
+
+void Db::DeleteExpired(KeyNode* node) {
+  shard_->stats().expired_keys.Add();
+  if (!(shard_->engine().config().GetNotifyFlags() & kNotifyExpired)) return Delete(node);
+  std::string key(node->key());
+  Delete(node);
+  Notify(kNotifyExpired, "expired", key);
 }
 
 KeyNode* Db::FindRead(std::string_view key) {
   KeyNode* node = Find(key);
   (node ? shard_->stats().keyspace_hits : shard_->stats().keyspace_misses).Add();
+  if (node == nullptr) Notify(kNotifyKeyMiss, "keymiss", key);
   return node;
+}
+
+void Db::Notify(uint32_t type, std::string_view event, std::string_view key) {
+  Engine& engine = shard_->engine();
+  if (engine.config().GetNotifyFlags() & type) NotifyKeyspaceEvent(engine, type, event, key, index_);
 }
 
 KeyNode* Db::FindOfType(std::string_view key, ObjType type, bool* wrong_type) {
@@ -68,6 +82,7 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
   bool want_ttl = expire_at == kKeepTtl ? had_ttl : expire_at > 0;
   if (node == nullptr) {
     node = table_.Insert(key, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
+    Notify(kNotifyNew, "new", key);
   } else {
     if (TypeOf(node) != ObjType::kString) delete ObjectOf(node);
     node = table_.Reset(node, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
@@ -99,6 +114,7 @@ KeyNode* Db::AddObject(std::string_view key, std::unique_ptr<Object> object, int
     Arm(node);
   }
   NotifyWrite(key);
+  Notify(kNotifyNew, "new", key);
   return node;
 }
 
@@ -200,11 +216,7 @@ void Db::Arm(KeyNode* node) {
 void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
   KeyNode* node = table_.Find(key);
   if (node == nullptr || !node->has_expiry() || node->aux() != deadline) return;  // stale
-  if (node->expire_at() <= now_ms()) {
-    Delete(node);
-    shard_->stats().expired_keys.Add();
-    return;
-  }
+  if (node->expire_at() <= now_ms()) return DeleteExpired(node);
   node->set_aux(0);
   Arm(node);
 }

@@ -98,12 +98,19 @@ class Db {
   // Call after changing a value in place; the write methods above call it themselves.
   void NotifyWrite(std::string_view key);
 
+  // Keyspace notification (notify.h) on a key of this database; free while notifications
+  // are off. Expiry calls it with "expired"; the eviction code calls it with
+  // (kNotifyEvicted, "evicted", key) after evicting a key.
+  void Notify(uint32_t type, std::string_view event, std::string_view key);
+
   // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
   void OnWheelEntry(std::string_view key, int64_t deadline);
 
  private:
   void Arm(KeyNode* node);
   void Forget(KeyNode* node);  // bookkeeping before a node leaves this Db
+  // Deletes an expired node: counted, and notified as "expired".
+  void DeleteExpired(KeyNode* node);
 
   Shard* shard_;
   int index_;

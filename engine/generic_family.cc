@@ -136,8 +136,10 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   }
   if (when <= db.now_ms()) {
     db.Delete(node);
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   } else {
     db.SetExpire(node, when);
+    ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
   }
   ctx.reply.Integer(1);
 }
@@ -168,6 +170,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     dst.Delete(old);  // never moves `node`: erasing and shrinking keep other nodes in place
   }
   src.MoveTo(node, dst, to);
+  ctx.Notify(kNotifyGeneric, "rename_from", from);
+  ctx.Notify(kNotifyGeneric, "rename_to", to);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
@@ -218,7 +222,11 @@ bool LfuPolicy(CommandContext& ctx) {
 // thread.
 void CmdDel(CommandContext& ctx) {
   int64_t deleted = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) deleted += ctx.db(ctx.arg(i)).Delete(ctx.arg(i));
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    if (!ctx.db(ctx.arg(i)).Delete(ctx.arg(i))) continue;
+    ++deleted;
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(i));
+  }
   ctx.reply.Integer(deleted);
 }
 
@@ -255,6 +263,7 @@ void CmdPersist(CommandContext& ctx) {
   KeyNode* node = db.Find(ctx.arg(1));
   if (node == nullptr || !node->has_expiry()) return ctx.reply.Integer(0);
   db.SetExpire(node, 0);
+  ctx.Notify(kNotifyGeneric, "persist", ctx.arg(1));
   ctx.reply.Integer(1);
 }
 
@@ -292,6 +301,7 @@ void CmdCopy(CommandContext& ctx) {
   } else {
     dst.AddObject(to, Db::ObjectOf(node)->Clone(), expire_at);
   }
+  dst.Notify(kNotifyGeneric, "copy_to", to);
   ctx.reply.Integer(1);
 }
 
@@ -308,6 +318,8 @@ void CmdMove(CommandContext& ctx) {
   KeyNode* node = src.Find(key);
   if (node == nullptr || dst.Find(key) != nullptr) return ctx.reply.Integer(0);
   dst.Attach(src.Detach(node));
+  src.Notify(kNotifyGeneric, "move_from", key);
+  dst.Notify(kNotifyGeneric, "move_to", key);
   ctx.reply.Integer(1);
 }
 

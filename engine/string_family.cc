@@ -78,13 +78,18 @@ bool ExpireAtFrom(CommandContext& ctx, ExpireUnit unit, std::string_view text, i
 
 // Stores a string, or deletes the key when the expiry is already in the past (Redis
 // replies as if it had set it).
-void StoreString(Db& db, std::string_view key, KeyNode* node, std::string_view value,
-                 int64_t expire_at) {
+void StoreString(CommandContext& ctx, Db& db, std::string_view key, KeyNode* node,
+                 std::string_view value, int64_t expire_at) {
   if (expire_at > 0 && expire_at <= db.now_ms()) {
-    if (node) db.Delete(node);
+    if (node) {
+      db.Delete(node);
+      ctx.Notify(kNotifyGeneric, "del", key);
+    }
     return;
   }
   db.SetString(key, node, value, expire_at);
+  ctx.Notify(kNotifyString, "set", key);
+  if (expire_at > 0) ctx.Notify(kNotifyGeneric, "expire", key);
 }
 
 void ReplyIncr(CommandContext& ctx, std::string_view key, int64_t delta) {
@@ -101,6 +106,7 @@ void ReplyIncr(CommandContext& ctx, std::string_view key, int64_t delta) {
   char buf[24];
   char* end = absl::numbers_internal::FastIntToBuffer(result, buf);
   db.SetString(key, node, std::string_view(buf, end - buf), kKeepTtl);
+  ctx.Notify(kNotifyString, "incrby", key);
   ctx.reply.Integer(result);
 }
 
@@ -158,13 +164,14 @@ void CmdSet(CommandContext& ctx) {
     apply ? ctx.reply.Ok() : ctx.reply.Null();
   }
   // The reply above may point into the node: it is already copied into the output.
-  if (apply) StoreString(db, key, node, ctx.arg(2), expire_at);
+  if (apply) StoreString(ctx, db, key, node, ctx.arg(2), expire_at);
 }
 
 void CmdSetNx(CommandContext& ctx) {
   Db& db = ctx.db(ctx.arg(1));
   if (db.Find(ctx.arg(1))) return ctx.reply.Integer(0);
   db.SetString(ctx.arg(1), nullptr, ctx.arg(2), 0);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
   ctx.reply.Integer(1);
 }
 
@@ -173,7 +180,7 @@ void SetWithTtl(CommandContext& ctx, ExpireUnit unit) {
   int64_t at;
   if (!ExpireAtFrom(ctx, unit, ctx.arg(2), &at)) return;
   Db& db = ctx.db(ctx.arg(1));
-  StoreString(db, ctx.arg(1), db.Find(ctx.arg(1)), ctx.arg(3), at);
+  StoreString(ctx, db, ctx.arg(1), db.Find(ctx.arg(1)), ctx.arg(3), at);
   ctx.reply.Ok();
 }
 }  // namespace
@@ -187,6 +194,7 @@ void CmdGetSet(CommandContext& ctx) {
   if (!FindString(ctx, db, ctx.arg(1), &node)) return;
   node ? ctx.reply.Bulk(Db::StringOf(node)) : ctx.reply.Null();
   db.SetString(ctx.arg(1), node, ctx.arg(2), 0);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
 }
 
 void CmdGetDel(CommandContext& ctx) {
@@ -197,6 +205,7 @@ void CmdGetDel(CommandContext& ctx) {
   if (!node) return ctx.reply.Null();
   ctx.reply.Bulk(Db::StringOf(node));
   db.Delete(node);
+  ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
 }
 
 // GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]
@@ -225,9 +234,12 @@ void CmdGetEx(CommandContext& ctx) {
   if (!node) return ctx.reply.Null();
   ctx.reply.Bulk(Db::StringOf(node));
   if (unit != ExpireUnit::kNone) {
-    at <= db.now_ms() ? db.Delete(node) : (void)db.SetExpire(node, at);
+    bool past = at <= db.now_ms();
+    past ? db.Delete(node) : (void)db.SetExpire(node, at);
+    ctx.Notify(kNotifyGeneric, past ? "del" : "expire", ctx.arg(1));
   } else if (persist && node->has_expiry()) {
     db.SetExpire(node, 0);
+    ctx.Notify(kNotifyGeneric, "persist", ctx.arg(1));
   }
 }
 
@@ -250,6 +262,7 @@ void CmdMSet(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     Db& db = ctx.db(ctx.arg(i));
     db.SetString(ctx.arg(i), db.Find(ctx.arg(i)), ctx.arg(i + 1), 0);
+    ctx.Notify(kNotifyString, "set", ctx.arg(i));
   }
   ctx.reply.Ok();
 }
@@ -262,6 +275,7 @@ void CmdMSetNx(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     Db& db = ctx.db(ctx.arg(i));
     db.SetString(ctx.arg(i), db.Find(ctx.arg(i)), ctx.arg(i + 1), 0);
+    ctx.Notify(kNotifyString, "set", ctx.arg(i));
   }
   ctx.reply.Integer(1);
 }
@@ -293,6 +307,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   if (std::isnan(result) || std::isinf(result)) return ctx.Error(errors::kNanOrInfinity);
   std::string text = FormatLongDouble(result);
   db.SetString(key, node, text, kKeepTtl);
+  ctx.Notify(kNotifyString, "incrbyfloat", key);
   ctx.reply.Bulk(text);
 }
 
@@ -303,6 +318,7 @@ void CmdAppend(CommandContext& ctx) {
   if (!FindString(ctx, db, key, &node)) return;
   if (!node) {
     db.SetString(key, nullptr, tail, 0);
+    ctx.Notify(kNotifyString, "append", key);
     return ctx.reply.Integer(static_cast<int64_t>(tail.size()));
   }
   size_t old_len = Db::StringOf(node).size();
@@ -312,6 +328,7 @@ void CmdAppend(CommandContext& ctx) {
   node = db.ResizeString(node, old_len + tail.size());
   memcpy(node->mutable_value() + old_len, tail.data(), tail.size());
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyString, "append", key);
   ctx.reply.Integer(static_cast<int64_t>(old_len + tail.size()));
 }
 
@@ -366,6 +383,7 @@ void CmdSetRange(CommandContext& ctx) {
   }
   memcpy(node->mutable_value() + offset, piece.data(), piece.size());
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyString, "setrange", key);
   ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 

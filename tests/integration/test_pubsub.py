@@ -133,5 +133,37 @@ class PubSub(harness.ServerTestCase):
             self.r.config_set("client-output-buffer-limit", "pubsub 32mb 8mb 60")
 
 
+class KeyspaceEvents(harness.ServerTestCase):
+    threads = 4
+
+    def test_set_del_and_expired_events(self):
+        self.r.config_set("notify-keyspace-events", "KEA")
+        try:
+            p = self.server.client().pubsub()
+            p.psubscribe("__key*__:*")
+            self.assertIsNotNone(p.get_message(timeout=5))
+            # Keys on every shard: events come from the owning shards' threads.
+            for i in range(8):
+                self.r.set("k%d" % i, "v")
+            for i in range(8):
+                self.r.delete("k%d" % i)
+            self.r.set("ttl", "v", px=50)
+            got = collect(p, 8 * 4 + 4 + 2)
+            events = [(m["channel"].decode(), m["data"].decode()) for m in got]
+            for i in range(8):
+                self.assertIn(("__keyevent@0__:set", "k%d" % i), events)
+                self.assertIn(("__keyspace@0__:k%d" % i, "set"), events)
+                self.assertIn(("__keyevent@0__:del", "k%d" % i), events)
+            # Per key, set comes before del.
+            self.assertLess(events.index(("__keyevent@0__:set", "k3")),
+                            events.index(("__keyevent@0__:del", "k3")))
+            # Active expiry deletes "ttl" by itself within the wait.
+            self.assertIn(("__keyevent@0__:expired", "ttl"), events)
+            self.assertIn(("__keyspace@0__:ttl", "expired"), events)
+            p.close()
+        finally:
+            self.r.config_set("notify-keyspace-events", "")
+
+
 if __name__ == "__main__":
     harness.main()
