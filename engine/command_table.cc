@@ -255,6 +255,12 @@ CommandSpec kRows[] = {
   ROW("pubsub|shardnumsub", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubShardNumSub, "@pubsub @slow", "pubsub", "Returns the count of subscribers of shard channels.", "7.0.0"),
   ROW("pubsub|help", 2, kLS, 0, 0, 0, CmdPubSubHelp, "@slow", "pubsub", "Returns helpful text about the different subcommands.", "6.2.0"),
 
+  // --- client-side caching ---
+  ROW("client|tracking", -3, kNoScript|kLS, 0, 0, 0, CmdClientTracking, "@slow @connection", "connection", "Controls server-assisted client-side caching for the connection.", "6.0.0"),
+  ROW("client|caching", 3, kNoScript|kLS, 0, 0, 0, CmdClientCaching, "@slow @connection", "connection", "Instructs the server whether to track the keys in the next request.", "6.0.0"),
+  ROW("client|getredir", 2, kNoScript|kLS, 0, 0, 0, CmdClientGetRedir, "@slow @connection", "connection", "Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0"),
+  ROW("client|trackinginfo", 2, kNoScript|kLS, 0, 0, 0, CmdClientTrackingInfo, "@slow @connection", "connection", "Returns information about server-assisted client-side caching for the connection.", "6.2.0"),
+
   // --- server ---
   ROW("command", -1, kContainer|kLS, 0, 0, 0, CmdCommand, "@slow @connection", "server", "Returns detailed information about all commands.", "2.8.13"),
   ROW("command|count", 2, kLS, 0, 0, 0, CmdCommandCount, "@slow @connection", "server", "Returns a count of commands.", "2.8.13"),

@@ -165,12 +165,14 @@ void CmdQuit(CommandContext& ctx) {
 }
 
 // RESET: the state of a fresh connection (Redis's clearClientConnectionState): database
-// 0, RESP2, no name, replies on, eviction allowed, no subscriptions, and logged out when a
+// 0, RESP2, no name, replies on, eviction allowed, no subscriptions, no tracking, and
+// logged out when a
 // password is set. The library name and version stay, as in Redis.
 void CmdReset(CommandContext& ctx) {
   Session& s = ctx.session;
   s.DiscardMulti();
   s.UnsubscribeAll();
+  s.DisableTracking();
   s.set_db(0);
   s.set_resp(2);
   ctx.reply.set_resp(2);

@@ -203,6 +203,7 @@ void Db::NotifyWrite(std::string_view key) {
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);
   shard_->watches().Touch(index_, key);
+  shard_->engine().tracking().OnWrite(shard_->tracking(), key);
 }
 
 void Db::Arm(KeyNode* node) {

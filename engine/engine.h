@@ -26,6 +26,7 @@
 #include "engine/pubsub.h"
 #include "engine/scripts.h"
 #include "engine/shard.h"
+#include "engine/tracking.h"
 
 namespace shoal::engine {
 
@@ -71,6 +72,7 @@ class Engine {
   ServerInfo& server_info() { return server_info_; }
   ScriptRegistry& scripts() { return *scripts_; }
   PubSub& pubsub() { return *pubsub_; }
+  Tracking& tracking() { return *tracking_; }
   int64_t start_ms() const { return start_ms_; }
 
   // A session whose home is `home` (or the next shard, round robin, when negative).
@@ -94,6 +96,16 @@ class Engine {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     for (auto& [id, s] : sessions_) fn(s);
   }
+  // Runs fn(find) under the session lock, where find(id) is the session with that id or
+  // null; the sessions found stay alive until fn returns.
+  template <typename Fn>
+  void WithSessions(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    fn([this](uint64_t id) -> Session* {
+      auto it = sessions_.find(id);
+      return it == sessions_.end() ? nullptr : it->second;
+    });
+  }
   size_t session_count() {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     return sessions_.size();
@@ -116,6 +128,7 @@ class Engine {
   ServerInfo server_info_;
   std::unique_ptr<ScriptRegistry> scripts_;
   std::unique_ptr<PubSub> pubsub_;
+  std::unique_ptr<Tracking> tracking_ = std::make_unique<Tracking>(this);
   int64_t start_ms_;
   bool started_ = false;
   std::atomic<uint64_t> next_tx_id_{0};

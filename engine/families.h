@@ -125,6 +125,9 @@ SHOAL_HANDLER(CmdPUnsubscribe); SHOAL_HANDLER(CmdSSubscribe); SHOAL_HANDLER(CmdS
 SHOAL_HANDLER(CmdPublish); SHOAL_HANDLER(CmdSPublish); SHOAL_HANDLER(CmdPubSubChannels);
 SHOAL_HANDLER(CmdPubSubShardChannels); SHOAL_HANDLER(CmdPubSubNumSub);
 SHOAL_HANDLER(CmdPubSubShardNumSub); SHOAL_HANDLER(CmdPubSubNumPat); SHOAL_HANDLER(CmdPubSubHelp);
+// tracking_family.cc
+SHOAL_HANDLER(CmdClientTracking); SHOAL_HANDLER(CmdClientCaching); SHOAL_HANDLER(CmdClientGetRedir);
+SHOAL_HANDLER(CmdClientTrackingInfo);
 
 #undef SHOAL_HANDLER
 

@@ -413,6 +413,7 @@ void CmdDbSize(CommandContext& ctx) {
 void CmdFlushDb(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return;
   for (unsigned i = 0; i < ctx.engine().shard_count(); ++i) ctx.db_on(i).Clear();
+  ctx.engine().tracking().OnFlush();  // a null invalidation to every tracking client
   ctx.reply.Ok();
 }
 
@@ -422,6 +423,7 @@ void CmdFlushAll(CommandContext& ctx) {
     Shard& shard = ctx.engine().shard(i);
     for (int d = 0; d < shard.db_count(); ++d) shard.db(d).Clear();
   }
+  ctx.engine().tracking().OnFlush();
   ctx.reply.Ok();
 }
 

@@ -45,6 +45,7 @@ Session::Session(Engine* engine, unsigned home)
 
 Session::~Session() {
   inbox_->Detach();
+  DisableTracking();
   UnsubscribeAll();
   Unwatch();
   engine_->Unregister(this);
@@ -336,7 +337,14 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   protocol::ReplyWriter writer(out_, resp != 0 ? resp : this->resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
+  Tracking::set_current_client(id_);
   spec.handler(ctx);
+  Tracking::set_current_client(0);
+  if (tracking_.on.load(std::memory_order_relaxed)) {
+    TrackRead(spec, args);
+    // CLIENT CACHING applies to the one command after it.
+    if (!nested && spec.name != "client|caching") tracking_.caching = 0;
+  }
   if (rerun_) FinishRerun();
   if (reply_mode_ != ReplyMode::kOn && !nested && spec.name != "client|reply") {
     out_->resize(mark);  // CLIENT REPLY OFF / SKIP
@@ -480,6 +488,54 @@ void Session::UnsubscribeAll() {
   subs_.UpdateCounts();
 }
 
+// --- Client-side caching ---------------------------------------------------------------------
+
+void Session::EnableTracking(uint64_t redirect, bool bcast, bool optin, bool optout,
+                             bool noloop, std::vector<std::string> prefixes) {
+  if (tracking_.on.load(std::memory_order_relaxed)) {
+    // Turning it on again adds prefixes and changes the redirect, as Redis's enableTracking.
+    engine_->tracking().Disable(id_, tracking_.bcast, tracking_.prefixes);
+    for (std::string& p : tracking_.prefixes) {
+      if (std::find(prefixes.begin(), prefixes.end(), p) == prefixes.end()) {
+        prefixes.push_back(std::move(p));
+      }
+    }
+  }
+  tracking_.redirect.store(redirect, std::memory_order_relaxed);
+  tracking_.redirect_broken.store(false, std::memory_order_relaxed);
+  tracking_.bcast.store(bcast, std::memory_order_relaxed);
+  tracking_.noloop.store(noloop, std::memory_order_relaxed);
+  tracking_.optin = optin;
+  tracking_.optout = optout;
+  tracking_.caching = 0;
+  tracking_.prefixes = std::move(prefixes);
+  engine_->tracking().Enable(id_, bcast, tracking_.prefixes);
+  tracking_.on.store(true, std::memory_order_relaxed);
+}
+
+void Session::DisableTracking() {
+  if (!tracking_.on.load(std::memory_order_relaxed)) return;
+  tracking_.on.store(false, std::memory_order_relaxed);
+  engine_->tracking().Disable(id_, tracking_.bcast, tracking_.prefixes);
+  tracking_.prefixes.clear();
+  tracking_.bcast.store(false, std::memory_order_relaxed);
+  tracking_.noloop.store(false, std::memory_order_relaxed);
+  tracking_.redirect.store(0, std::memory_order_relaxed);
+  tracking_.optin = tracking_.optout = false;
+  tracking_.caching = 0;
+}
+
+void Session::TrackRead(const CommandSpec& spec, const CmdArgs& args) {
+  if (!(spec.flags & kReadOnly) || tracking_.bcast.load(std::memory_order_relaxed)) return;
+  if (tracking_.optin && tracking_.caching != 1) return;
+  if (tracking_.optout && tracking_.caching == -1) return;
+  KeyList keys;
+  CollectKeys(spec, ArgList(args.data(), args.size()), &keys);
+  for (std::string_view key : keys) {
+    engine_->shard(engine_->ShardOf(key)).tracking().Remember(key, id_);
+  }
+}
+
 std::string Session::TakePushes() {
   std::string out;
   inbox_->TakeInto(&out);
@@ -530,6 +586,10 @@ std::string Session::Describe() const {
   int64_t now = engine_->clock().NowMs();
   std::string flags;
   if (subscribed()) flags += 'P';
+  const bool tracking = tracking_.on.load(std::memory_order_relaxed);
+  if (tracking) flags += 't';
+  if (tracking && tracking_.redirect_broken.load(std::memory_order_relaxed)) flags += 'R';
+  if (tracking && tracking_.bcast.load(std::memory_order_relaxed)) flags += 'B';
   if (close_requested()) flags += 'c';
   if (no_evict()) flags += 'e';
   if (multi_len_.load(std::memory_order_relaxed) >= 0) flags += 'x';
@@ -544,7 +604,9 @@ std::string Session::Describe() const {
       " multi=", multi_len_.load(std::memory_order_relaxed), " qbuf=", conn_.query_buffer.load(),
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=",
       conn_.output_buffer.load(), " tot-mem=0 events=r cmd=", last_command(),
-      " user=default redir=-1 resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());
+      " user=default redir=",
+      tracking ? static_cast<int64_t>(tracking_.redirect.load(std::memory_order_relaxed)) : -1,
+      " resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());
 }
 
 }  // namespace shoal::engine

@@ -30,6 +30,7 @@
 #include "engine/blocking.h"
 #include "engine/command_table.h"
 #include "engine/pubsub.h"
+#include "engine/tracking.h"
 #include "engine/watch.h"
 #include "protocol/reply_value.h"
 
@@ -116,6 +117,13 @@ class Session {
   // The pushes delivered and not yet taken, as RESP bytes (an embedded session reads its
   // messages here; the server's connection drains the inbox itself).
   std::string TakePushes();
+
+  // --- Client-side caching (tracking.h, tracking_family.cc) ---------------------------
+  TrackingState& tracking() { return tracking_; }
+  // CLIENT TRACKING ON with these settings (home thread); replaces earlier ones.
+  void EnableTracking(uint64_t redirect, bool bcast, bool optin, bool optout, bool noloop,
+                      std::vector<std::string> prefixes);
+  void DisableTracking();
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -204,6 +212,8 @@ class Session {
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
   void ReplyError(std::string_view error);
+  // After a read-only command of a tracking client: remembers its keys on their shards.
+  void TrackRead(const CommandSpec& spec, const CmdArgs& args);
   void Finish();
 
   Engine* engine_;
@@ -219,6 +229,7 @@ class Session {
   ConnectionInfo conn_;
   std::shared_ptr<PushInbox> inbox_ = std::make_shared<PushInbox>();
   Subscriptions subs_;
+  TrackingState tracking_;
   int64_t created_ms_;
   std::atomic<int64_t> last_active_ms_;
   mutable std::mutex names_mu_;

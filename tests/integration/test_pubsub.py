@@ -165,5 +165,38 @@ class KeyspaceEvents(harness.ServerTestCase):
             self.r.config_set("notify-keyspace-events", "")
 
 
+class Tracking(harness.ServerTestCase):
+    threads = 4
+
+    def test_resp2_redirect_invalidation(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as listener:
+            listener.sendall(b"CLIENT ID\r\n")
+            reply = read_until(listener, b"\r\n")
+            listener_id = int(reply[1:reply.index(b"\r\n")])
+            listener.sendall(b"SUBSCRIBE __redis__:invalidate\r\n")
+            read_until(listener, b":1\r\n")
+            cache = self.server.client()
+            cache.execute_command("CLIENT", "TRACKING", "ON", "REDIRECT", listener_id)
+            for i in range(8):  # keys on every shard
+                cache.get("key%d" % i)
+            for i in range(8):
+                self.r.set("key%d" % i, "new")
+            data = read_until(listener, b"key7\r\n")
+            for i in range(8):
+                self.assertIn(b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n"
+                              b"*1\r\n$4\r\nkey%d\r\n" % i, data)
+            cache.close()
+
+    def test_resp3_invalidation_push(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
+            s.sendall(b"HELLO 3\r\n")
+            read_until(s, b"modules")
+            s.sendall(b"CLIENT TRACKING ON\r\nGET cached\r\n")
+            read_until(s, b"_\r\n")
+            self.r.set("cached", "v")
+            self.assertIn(b">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\ncached\r\n",
+                          read_until(s, b"cached\r\n"))
+
+
 if __name__ == "__main__":
     harness.main()
