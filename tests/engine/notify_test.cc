@@ -28,14 +28,7 @@ class NotifyTest : public EngineTest {
   // The events since the last call, as "channel message" strings.
   std::vector<std::string> Events() {
     std::vector<std::string> out;
-    std::string bytes = watcher_->TakePushes();
-    std::string_view rest = bytes;
-    protocol::ReplyParser parser;
-    while (!rest.empty()) {
-      Value v;
-      size_t consumed = 0;
-      if (parser.Parse(rest, &consumed, &v) != protocol::ParseStatus::kOk) break;
-      rest.remove_prefix(consumed);
+    for (const Value& v : ParseReplies(watcher_->TakePushes())) {
       if (v.elems.size() == 4 && v.elems[0].str == "pmessage") {
         out.push_back(v.elems[2].str + " " + v.elems[3].str);
       }

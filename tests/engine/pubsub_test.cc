@@ -19,32 +19,15 @@ using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using Type = Value::Type;
 
-// Every reply in `bytes`, in order.
-std::vector<Value> ParseAll(std::string_view bytes) {
-  std::vector<Value> out;
-  protocol::ReplyParser parser;
-  while (!bytes.empty()) {
-    Value v;
-    size_t consumed = 0;
-    if (parser.Parse(bytes, &consumed, &v) != protocol::ParseStatus::kOk) {
-      ADD_FAILURE() << "unparsable: " << bytes;
-      break;
-    }
-    out.push_back(std::move(v));
-    bytes.remove_prefix(consumed);
-  }
-  return out;
-}
-
 class PubSubTest : public EngineTest {
  protected:
   // All the replies of one command (SUBSCRIBE a b replies twice).
   std::vector<Value> Replies(Session& s, std::vector<std::string> args) {
-    return ParseAll(s.ExecuteRaw(args));
+    return ParseReplies(s.ExecuteRaw(args));
   }
   std::vector<Value> Replies(std::vector<std::string> args) { return Replies(*session_, args); }
   // The pushes waiting for `s`.
-  static std::vector<Value> Pushes(Session& s) { return ParseAll(s.TakePushes()); }
+  static std::vector<Value> Pushes(Session& s) { return ParseReplies(s.TakePushes()); }
   static auto Msg(std::string_view kind, std::string_view channel, std::string_view payload) {
     return ArrArg(ElementsAre(BulkArg(kind), BulkArg(channel), BulkArg(payload)));
   }

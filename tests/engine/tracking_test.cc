@@ -16,23 +16,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using Type = Value::Type;
 
-std::vector<Value> ParsePushes(Session& s) {
-  std::vector<Value> out;
-  std::string bytes = s.TakePushes();
-  std::string_view rest = bytes;
-  protocol::ReplyParser parser;
-  while (!rest.empty()) {
-    Value v;
-    size_t consumed = 0;
-    if (parser.Parse(rest, &consumed, &v) != protocol::ParseStatus::kOk) {
-      ADD_FAILURE() << "unparsable: " << rest;
-      break;
-    }
-    out.push_back(std::move(v));
-    rest.remove_prefix(consumed);
-  }
-  return out;
-}
+std::vector<Value> ParsePushes(Session& s) { return ParseReplies(s.TakePushes()); }
 
 auto Invalidate(std::string_view key) {
   return ArrArg(ElementsAre(BulkArg("invalidate"), ArrArg(ElementsAre(BulkArg(key)))));
