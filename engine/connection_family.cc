@@ -378,7 +378,11 @@ void CmdClientNoEvict(CommandContext& ctx) {
 }
 
 void CmdClientHelp(CommandContext& ctx) {
-  ctx.ReplyHelp({"GETNAME",
+  ctx.ReplyHelp({"CACHING (YES|NO)",
+                 "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                 "GETREDIR",
+                 "    Return the client ID we are redirecting to when tracking is enabled.",
+                 "GETNAME",
                  "    Return the name of the current connection.",
                  "ID",
                  "    Return the ID of the current connection.",
@@ -412,6 +416,11 @@ void CmdClientHelp(CommandContext& ctx) {
                  "    Set client meta attr. Options are:",
                  "    * LIB-NAME: the client lib name.",
                  "    * LIB-VER: the client lib version.",
+                 "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                 "         [OPTIN] [OPTOUT] [NOLOOP]",
+                 "    Control server assisted client side caching.",
+                 "TRACKINGINFO",
+                 "    Report tracking status for the current connection.",
                  "NO-EVICT (ON|OFF)",
                  "    Protect current client connection from eviction."});
 }

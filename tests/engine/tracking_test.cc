@@ -213,6 +213,7 @@ TEST_P(TrackingTest, GetRedirTrackingInfoAndClientList) {
               ArrArg(ElementsAre(BulkArg("on"), BulkArg("optin"), BulkArg("caching-yes"))));
   EXPECT_THAT(Run({"reset"}), SimpleArg("RESET"));
   EXPECT_THAT(Run({"client", "getredir"}), IntArg(-1));
+  EXPECT_THAT(StrArray(Run({"client", "help"})), ::testing::Contains("TRACKINGINFO"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, TrackingTest, ShardCounts());
