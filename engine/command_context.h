@@ -53,6 +53,16 @@ class CommandContext {
     }
   }
 
+  // The events of a *STORE command that replaced `dst`: its own name ("sunionstore", ...)
+  // when it stored a value, "del" when it only removed what `dst` held.
+  void NotifyStore(uint32_t type, std::string_view dst, bool stored, bool removed) {
+    if (stored) {
+      Notify(type, spec.name, dst);
+    } else if (removed) {
+      Notify(kNotifyGeneric, "del", dst);
+    }
+  }
+
   // Replies with an error and counts it (INFO errorstats, failed_calls).
   void Error(std::string_view message);
   // Redis's addReplyHelp: "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

@@ -105,12 +105,8 @@ void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetO
   const size_t n = result->size();
   KeyNode* old = db.Find(dst);
   if (old != nullptr) db.Delete(old);
-  if (n > 0) {
-    db.AddObject(dst, std::move(result));
-    ctx.Notify(kNotifySet, ctx.spec.name, dst);  // "sinterstore", "sunionstore", ...
-  } else if (old != nullptr) {
-    ctx.Notify(kNotifyGeneric, "del", dst);
-  }
+  if (n > 0) db.AddObject(dst, std::move(result));
+  ctx.NotifyStore(kNotifySet, dst, n > 0, old != nullptr);
   ctx.reply.Integer(static_cast<int64_t>(n));
 }
 

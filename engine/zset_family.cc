@@ -155,12 +155,8 @@ void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSet
   const size_t n = result->size();
   KeyNode* old = db.Find(dst);
   if (old != nullptr) db.Delete(old);
-  if (n > 0) {
-    db.AddObject(dst, std::move(result));
-    ctx.Notify(kNotifyZset, ctx.spec.name, dst);  // "zunionstore", "zrangestore", ...
-  } else if (old != nullptr) {
-    ctx.Notify(kNotifyGeneric, "del", dst);
-  }
+  if (n > 0) db.AddObject(dst, std::move(result));
+  ctx.NotifyStore(kNotifyZset, dst, n > 0, old != nullptr);
   ctx.reply.Integer(static_cast<int64_t>(n));
 }
 
