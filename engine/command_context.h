@@ -13,6 +13,7 @@
 #include "engine/db.h"
 #include "engine/engine.h"
 #include "engine/errors.h"
+#include "engine/notify.h"
 #include "engine/scan_args.h"
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
@@ -43,6 +44,26 @@ class CommandContext {
   }
   std::string_view arg(size_t i) const { return args[i]; }
   size_t argc() const { return args.size(); }
+
+  // Keyspace notification (notify.h): publishes `event` on `key` of the session's database
+  // when notify-keyspace-events enables `type` (kNotifyString, ...). One load and one
+  // branch while notifications are off. Call it where Redis calls notifyKeyspaceEvent,
+  // after the change.
+  void Notify(uint32_t type, std::string_view event, std::string_view key) {
+    if (engine().config().GetNotifyFlags() & type) {
+      NotifyKeyspaceEvent(engine(), type, event, key, session.db());
+    }
+  }
+
+  // The events of a *STORE command that replaced `dst`: its own name ("sunionstore", ...)
+  // when it stored a value, "del" when it only removed what `dst` held.
+  void NotifyStore(uint32_t type, std::string_view dst, bool stored, bool removed) {
+    if (stored) {
+      Notify(type, spec.name, dst);
+    } else if (removed) {
+      Notify(kNotifyGeneric, "del", dst);
+    }
+  }
 
   // Replies with an error and counts it (INFO errorstats, failed_calls).
   void Error(std::string_view message);

@@ -263,6 +263,29 @@ CommandSpec kRows[] = {
   ROW("client|no-evict", 3, kA|kNoScript|kLS, 0, 0, 0, CmdClientNoEvict, "@admin @slow @dangerous @connection", "connection", "Sets the client eviction mode of the connection.", "7.0.0"),
   ROW("client|help", 2, kLS, 0, 0, 0, CmdClientHelp, "@slow @connection", "connection", "Returns helpful text about the different subcommands.", "5.0.0"),
 
+  // --- pub/sub ---
+  ROW("subscribe", -2, kPubSub|kNoScript|kLS, 0, 0, 0, CmdSubscribe, "@pubsub @slow", "pubsub", "Listens for messages published to channels.", "2.0.0"),
+  ROW("unsubscribe", -1, kPubSub|kNoScript|kLS, 0, 0, 0, CmdUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages posted to channels.", "2.0.0"),
+  ROW("psubscribe", -2, kPubSub|kNoScript|kLS, 0, 0, 0, CmdPSubscribe, "@pubsub @slow", "pubsub", "Listens for messages published to channels that match one or more patterns.", "2.0.0"),
+  ROW("punsubscribe", -1, kPubSub|kNoScript|kLS, 0, 0, 0, CmdPUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages published to channels that match one or more patterns.", "2.0.0"),
+  ROW("ssubscribe", -2, kPubSub|kNoScript|kLS, 0, 0, 0, CmdSSubscribe, "@pubsub @slow", "pubsub", "Listens for messages published to shard channels.", "7.0.0"),
+  ROW("sunsubscribe", -1, kPubSub|kNoScript|kLS, 0, 0, 0, CmdSUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages posted to shard channels.", "7.0.0"),
+  ROW("publish", 3, kPubSub|kLS|kF|kMayReplicate, 0, 0, 0, CmdPublish, "@pubsub @fast", "pubsub", "Posts a message to a channel.", "2.0.0"),
+  ROW("spublish", 3, kPubSub|kLS|kF|kMayReplicate, 0, 0, 0, CmdSPublish, "@pubsub @fast", "pubsub", "Post a message to a shard channel", "7.0.0"),
+  ROW("pubsub", -2, kContainer, 0, 0, 0, nullptr, "@slow", "pubsub", "A container for Pub/Sub commands.", "2.8.0"),
+  ROW("pubsub|channels", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubChannels, "@pubsub @slow", "pubsub", "Returns the active channels.", "2.8.0"),
+  ROW("pubsub|numsub", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubNumSub, "@pubsub @slow", "pubsub", "Returns a count of subscribers to channels.", "2.8.0"),
+  ROW("pubsub|numpat", 2, kPubSub|kLS, 0, 0, 0, CmdPubSubNumPat, "@pubsub @slow", "pubsub", "Returns a count of unique pattern subscriptions.", "2.8.0"),
+  ROW("pubsub|shardchannels", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubShardChannels, "@pubsub @slow", "pubsub", "Returns the active shard channels.", "7.0.0"),
+  ROW("pubsub|shardnumsub", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubShardNumSub, "@pubsub @slow", "pubsub", "Returns the count of subscribers of shard channels.", "7.0.0"),
+  ROW("pubsub|help", 2, kLS, 0, 0, 0, CmdPubSubHelp, "@slow", "pubsub", "Returns helpful text about the different subcommands.", "6.2.0"),
+
+  // --- client-side caching ---
+  ROW("client|tracking", -3, kNoScript|kLS, 0, 0, 0, CmdClientTracking, "@slow @connection", "connection", "Controls server-assisted client-side caching for the connection.", "6.0.0"),
+  ROW("client|caching", 3, kNoScript|kLS, 0, 0, 0, CmdClientCaching, "@slow @connection", "connection", "Instructs the server whether to track the keys in the next request.", "6.0.0"),
+  ROW("client|getredir", 2, kNoScript|kLS, 0, 0, 0, CmdClientGetRedir, "@slow @connection", "connection", "Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0"),
+  ROW("client|trackinginfo", 2, kNoScript|kLS, 0, 0, 0, CmdClientTrackingInfo, "@slow @connection", "connection", "Returns information about server-assisted client-side caching for the connection.", "6.2.0"),
+
   // --- server ---
   ROW("command", -1, kContainer|kLS, 0, 0, 0, CmdCommand, "@slow @connection", "server", "Returns detailed information about all commands.", "2.8.13"),
   ROW("command|count", 2, kLS, 0, 0, 0, CmdCommandCount, "@slow @connection", "server", "Returns a count of commands.", "2.8.13"),

@@ -4,6 +4,7 @@
 
 #include "protocol/strings.h"
 #include "engine/glob.h"
+#include "engine/notify.h"
 
 namespace shoal::engine {
 
@@ -45,6 +46,24 @@ Config::Config() {
   add("busy-reply-threshold", K::kInt, "5000", true, 0);
   add("lua-time-limit", K::kInt, "5000", true, 0);
   add("notify-keyspace-events", K::kString, "", true);
+  params_["notify-keyspace-events"].check = [](std::string_view, std::string_view value,
+                                               std::string* canonical) -> std::string {
+    int64_t flags = ParseKeyspaceEvents(value);
+    if (flags < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+    *canonical = FormatKeyspaceEvents(static_cast<uint32_t>(flags));
+    return "";
+  };
+  add("client-output-buffer-limit", K::kString,
+      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", true);
+  params_["client-output-buffer-limit"].check = [](std::string_view current,
+                                                   std::string_view value,
+                                                   std::string* canonical) -> std::string {
+    OutputLimits limits;
+    ParseOutputLimits(current, &limits);
+    if (!ParseOutputLimits(value, &limits)) return "Invalid argument";
+    *canonical = FormatOutputLimits(limits);
+    return "";
+  };
   add("hash-max-listpack-entries", K::kInt, "128", true, 0);
   add("hash-max-listpack-value", K::kInt, "64", true, 0);
   add("zset-max-listpack-entries", K::kInt, "128", true, 0);
@@ -113,6 +132,7 @@ std::optional<int64_t> Config::ParseMemory(std::string_view text) {
 std::string Config::Validate(const Param& p, std::string_view value, std::string* canonical) const {
   switch (p.kind) {
     case Kind::kString:
+      if (p.check) return p.check(p.value, value, canonical);
       *canonical = std::string(value);
       return "";
     case Kind::kBool: {
@@ -260,6 +280,19 @@ SetLimits Config::GetSetLimits() const {
 }
 
 void Config::RefreshCached(const std::string& name, const std::string& value) {
+  if (name == "notify-keyspace-events") {
+    notify_flags_.store(static_cast<uint32_t>(std::max<int64_t>(0, ParseKeyspaceEvents(value))),
+                        std::memory_order_relaxed);
+    return;
+  }
+  if (name == "client-output-buffer-limit") {
+    OutputLimits limits;
+    ParseOutputLimits(value, &limits);
+    pubsub_limit_[0].store(limits.pubsub.hard_bytes, std::memory_order_relaxed);
+    pubsub_limit_[1].store(limits.pubsub.soft_bytes, std::memory_order_relaxed);
+    pubsub_limit_[2].store(limits.pubsub.soft_seconds, std::memory_order_relaxed);
+    return;
+  }
   if (name == "list-max-listpack-size") {
     int64_t v = -2;
     SimpleAtoi(value, &v);

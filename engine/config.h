@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/object.h"
+#include "engine/pubsub.h"
 
 namespace shoal::engine {
 
@@ -33,6 +34,11 @@ class Config {
     bool mutable_at_runtime;
     int64_t min = INT64_MIN, max = INT64_MAX;  // kInt, kMemory
     std::vector<std::string> choices;          // kEnum
+    // kString with a syntax of its own: validates `value` given the current value, and
+    // sets *canonical (what CONFIG GET shows); returns "" or the error.
+    std::function<std::string(std::string_view current, std::string_view value,
+                              std::string* canonical)>
+        check;
   };
 
   Config();
@@ -58,6 +64,16 @@ class Config {
   // list-max-listpack-size (Redis's quicklist fill: negative for a byte limit per node,
   // positive for an entry count). Lock-free, read by every list write.
   int GetListFill() const { return list_fill_.load(std::memory_order_relaxed); }
+
+  // notify-keyspace-events as NotifyClass flags (notify.h). Lock-free: every write that
+  // could notify reads it.
+  uint32_t GetNotifyFlags() const { return notify_flags_.load(std::memory_order_relaxed); }
+  // client-output-buffer-limit's pubsub class (pubsub.h). Lock-free: read per PUBLISH.
+  OutputLimit GetPubSubLimit() const {
+    return OutputLimit{pubsub_limit_[0].load(std::memory_order_relaxed),
+                       pubsub_limit_[1].load(std::memory_order_relaxed),
+                       pubsub_limit_[2].load(std::memory_order_relaxed)};
+  }
 
   // Called after a successful Set (from any thread) with the name that changed.
   void OnChange(std::function<void(const std::string&)> fn);
@@ -85,6 +101,8 @@ class Config {
   // Atomic copies of the set settings: intset entries, listpack entries, listpack value.
   std::atomic<size_t> set_limits_[3] = {512, 128, 64};
   std::atomic<int> list_fill_{-2};
+  std::atomic<uint32_t> notify_flags_{0};
+  std::atomic<int64_t> pubsub_limit_[3] = {32 << 20, 8 << 20, 60};
   absl::flat_hash_map<std::string, std::string> aliases_;  // alias -> name; set in the constructor
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Param> params_;

@@ -62,8 +62,8 @@ bool ValidClientAttr(std::string_view v) {
   return std::all_of(v.begin(), v.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
-// Redis's client types (getClientTypeByName). Every Shoal session is a normal client:
-// there is no replication and no pub/sub.
+// Redis's client types (getClientTypeByName). A Shoal session is a normal client, or a
+// pubsub one while it has a subscription: there is no replication.
 enum class ClientType { kNormal, kReplica, kPubSub, kMaster };
 
 std::optional<ClientType> ParseClientType(std::string_view name) {
@@ -76,13 +76,22 @@ std::optional<ClientType> ParseClientType(std::string_view name) {
   return std::nullopt;
 }
 
-ClientType TypeOf(const Session&) { return ClientType::kNormal; }
+ClientType TypeOf(const Session& s) {
+  return s.subscribed() ? ClientType::kPubSub : ClientType::kNormal;
+}
 
 }  // namespace
 
-// PING [message]: +PONG, or the message as a bulk string.
+// PING [message]: +PONG, or the message as a bulk string. A RESP2 client in subscriber
+// mode gets ["pong", message or ""] instead, as Redis.
 void CmdPing(CommandContext& ctx) {
   if (ctx.argc() > 2) return ctx.Error(errors::WrongArgs(ctx.spec.name));
+  if (ctx.session.subscribed() && ctx.reply.resp() == 2) {
+    ctx.reply.Array(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.argc() == 2 ? ctx.arg(1) : "");
+    return;
+  }
   if (ctx.argc() == 1) return ctx.reply.SimpleString("PONG");
   ctx.reply.Bulk(ctx.arg(1));
 }
@@ -164,11 +173,14 @@ void CmdQuit(CommandContext& ctx) {
 }
 
 // RESET: the state of a fresh connection (Redis's clearClientConnectionState): database
-// 0, RESP2, no name, replies on, eviction allowed, and logged out when a password is set.
-// The library name and version stay, as in Redis.
+// 0, RESP2, no name, replies on, eviction allowed, no subscriptions, no tracking, and
+// logged out when a
+// password is set. The library name and version stay, as in Redis.
 void CmdReset(CommandContext& ctx) {
   Session& s = ctx.session;
   s.DiscardMulti();
+  s.UnsubscribeAll();
+  s.DisableTracking();
   s.set_db(0);
   s.set_resp(2);
   ctx.reply.set_resp(2);
@@ -375,7 +387,11 @@ void CmdClientNoEvict(CommandContext& ctx) {
 }
 
 void CmdClientHelp(CommandContext& ctx) {
-  ctx.ReplyHelp({"GETNAME",
+  ctx.ReplyHelp({"CACHING (YES|NO)",
+                 "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+                 "GETREDIR",
+                 "    Return the client ID we are redirecting to when tracking is enabled.",
+                 "GETNAME",
                  "    Return the name of the current connection.",
                  "ID",
                  "    Return the ID of the current connection.",
@@ -409,6 +425,11 @@ void CmdClientHelp(CommandContext& ctx) {
                  "    Set client meta attr. Options are:",
                  "    * LIB-NAME: the client lib name.",
                  "    * LIB-VER: the client lib version.",
+                 "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+                 "         [OPTIN] [OPTOUT] [NOLOOP]",
+                 "    Control server assisted client side caching.",
+                 "TRACKINGINFO",
+                 "    Report tracking status for the current connection.",
                  "NO-EVICT (ON|OFF)",
                  "    Protect current client connection from eviction."});
 }

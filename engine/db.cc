@@ -1,6 +1,7 @@
 #include "engine/db.h"
 
 #include "engine/engine.h"
+#include "engine/notify.h"
 #include "engine/shard.h"
 
 namespace shoal::engine {
@@ -71,15 +72,27 @@ void Db::DeleteExpired(KeyNode* node) {
     std::string_view args[] = {"DEL", node->key()};
     journal->Append(index_, ArgList(args, 2));
   }
-  Delete(node);
-  thread_writes_ = writes;  // not the running command's write
   shard_->stats().expired_keys.Add();
+  if (!(shard_->engine().config().GetNotifyFlags() & kNotifyExpired)) {
+    Delete(node);
+  } else {
+    std::string key(node->key());
+    Delete(node);
+    Notify(kNotifyExpired, "expired", key);
+  }
+  thread_writes_ = writes;  // not the running command's write
 }
 
 KeyNode* Db::FindRead(std::string_view key) {
   KeyNode* node = Find(key);
   (node ? shard_->stats().keyspace_hits : shard_->stats().keyspace_misses).Add();
+  if (node == nullptr) Notify(kNotifyKeyMiss, "keymiss", key);
   return node;
+}
+
+void Db::Notify(uint32_t type, std::string_view event, std::string_view key) {
+  Engine& engine = shard_->engine();
+  if (engine.config().GetNotifyFlags() & type) NotifyKeyspaceEvent(engine, type, event, key, index_);
 }
 
 KeyNode* Db::FindOfType(std::string_view key, ObjType type, bool* wrong_type) {
@@ -107,6 +120,7 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
   if (node == nullptr) {
     BeforeCreate(key);
     node = table_.Insert(key, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
+    Notify(kNotifyNew, "new", key);
   } else {
     if (TypeOf(node) != ObjType::kString) delete ObjectOf(node);
     node = table_.Reset(node, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
@@ -146,6 +160,7 @@ KeyNode* Db::AddObject(std::string_view key, std::unique_ptr<Object> object, int
     Arm(node);
   }
   NotifyWrite(key);
+  Notify(kNotifyNew, "new", key);
   return node;
 }
 
@@ -254,6 +269,7 @@ void Db::NotifyWrite(std::string_view key) {
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);
   shard_->watches().Touch(index_, key);
+  shard_->engine().tracking().OnWrite(shard_->tracking(), key);
 }
 
 void Db::Arm(KeyNode* node) {

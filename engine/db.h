@@ -121,6 +121,10 @@ class Db {
   bool Undeletable(const KeyNode* node) const;
   // Retained now: no write at all.
   bool Retained(const KeyNode* node) const;
+  // Keyspace notification (notify.h) on a key of this database; free while notifications
+  // are off. Expiry calls it with "expired"; the eviction code calls it with
+  // (kNotifyEvicted, "evicted", key) after evicting a key.
+  void Notify(uint32_t type, std::string_view event, std::string_view key);
 
   // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
   void OnWheelEntry(std::string_view key, int64_t deadline);
@@ -141,9 +145,6 @@ class Db {
   static void NoteWrite() { ++thread_writes_; }
 
  private:
-  // Drops an expired key: journals DEL (journal.h), deletes, counts it.
-  void DeleteExpired(KeyNode* node);
-
   void Arm(KeyNode* node);
   // A running snapshot: hand `node` over now unless it is already saved or handled.
   void BeforeChange(KeyNode* node) {
@@ -157,6 +158,9 @@ class Db {
   void SnapshotCreated(std::string_view key);
   void SnapshotEmit(const KeyNode* node);
   void Forget(KeyNode* node);  // bookkeeping before a node leaves this Db
+  // Deletes an expired node: journaled as DEL (journal.h), counted, and notified as
+  // "expired".
+  void DeleteExpired(KeyNode* node);
 
   Shard* shard_;
   int index_;

@@ -25,6 +25,7 @@ Engine::Engine(EngineOptions options)
     shards_.push_back(std::make_unique<Shard>(this, i, executors_[i].get(), databases_));
   }
   scripts_ = std::make_unique<ScriptRegistry>(n);
+  pubsub_ = std::make_unique<PubSub>(config_);
   cycle_clock::Calibrate();
   start_ms_ = clock_->NowMs();
 }

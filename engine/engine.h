@@ -24,8 +24,10 @@
 #include "engine/config.h"
 #include "engine/executor.h"
 #include "engine/journal.h"
+#include "engine/pubsub.h"
 #include "engine/scripts.h"
 #include "engine/shard.h"
+#include "engine/tracking.h"
 
 namespace shoal::engine {
 
@@ -79,6 +81,8 @@ class Engine {
   // (the server: until the shard threads have stopped).
   Journal* journal() const { return journal_.load(std::memory_order_acquire); }
   void set_journal(Journal* journal) { journal_.store(journal, std::memory_order_release); }
+  PubSub& pubsub() { return *pubsub_; }
+  Tracking& tracking() { return *tracking_; }
   int64_t start_ms() const { return start_ms_; }
 
   // A session whose home is `home` (or the next shard, round robin, when negative).
@@ -101,6 +105,16 @@ class Engine {
   void ForEachSession(Fn&& fn) {
     std::lock_guard<std::mutex> lock(sessions_mu_);
     for (auto& [id, s] : sessions_) fn(s);
+  }
+  // Runs fn(find) under the session lock, where find(id) is the session with that id or
+  // null; the sessions found stay alive until fn returns.
+  template <typename Fn>
+  void WithSessions(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    fn([this](uint64_t id) -> Session* {
+      auto it = sessions_.find(id);
+      return it == sessions_.end() ? nullptr : it->second;
+    });
   }
   size_t session_count() {
     std::lock_guard<std::mutex> lock(sessions_mu_);
@@ -128,6 +142,8 @@ class Engine {
   Persistence* persistence_ = nullptr;
   std::unique_ptr<ScriptRegistry> scripts_;
   std::atomic<Journal*> journal_{nullptr};
+  std::unique_ptr<PubSub> pubsub_;
+  std::unique_ptr<Tracking> tracking_ = std::make_unique<Tracking>(this);
   int64_t start_ms_;
   bool started_ = false;
   std::atomic<uint64_t> next_tx_id_{0};

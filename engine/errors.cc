@@ -102,4 +102,10 @@ std::string TagTooLong(size_t key_len, size_t value_len) {
                 " bytes");
 }
 
+std::string SubscriberMode(std::string_view command) {
+  return StrCat("ERR Can't execute '", command,
+                "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                "in this context");
+}
+
 }  // namespace shoal::engine::errors

@@ -291,6 +291,34 @@ std::string UnknownConfigOption(std::string_view name);
 std::string ConfigSetFailed(std::string_view name, std::string_view why);
 // "ERR Rewriting config file: why"
 std::string ConfigRewriteFailed(std::string_view why);
+// CLIENT TRACKING / CLIENT CACHING (networking.c).
+inline constexpr std::string_view kTrackingOneRedirect =
+    "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kTrackingNoRedirectTarget =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and "
+    "then re-enabling it with a different mode.";
+inline constexpr std::string_view kTrackingOptWithBcast =
+    "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptinAndOptout =
+    "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and "
+    "then re-enabling it with a different mode.";
+inline constexpr std::string_view kCachingNeedsOptMode =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNeedsOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNeedsOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET
+// are allowed in this context" (a RESP2 client in subscriber mode)
+std::string SubscriberMode(std::string_view command);
 // "ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP."
 std::string SubcommandSyntax(std::string_view sub, std::string_view command);
 

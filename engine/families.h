@@ -139,6 +139,16 @@ SHOAL_HANDLER(CmdShutdown); SHOAL_HANDLER(CmdLastSave);
 SHOAL_HANDLER(CmdSave); SHOAL_HANDLER(CmdBgSave);
 SHOAL_HANDLER(CmdBgRewriteAof);
 
+// pubsub_family.cc
+SHOAL_HANDLER(CmdSubscribe); SHOAL_HANDLER(CmdUnsubscribe); SHOAL_HANDLER(CmdPSubscribe);
+SHOAL_HANDLER(CmdPUnsubscribe); SHOAL_HANDLER(CmdSSubscribe); SHOAL_HANDLER(CmdSUnsubscribe);
+SHOAL_HANDLER(CmdPublish); SHOAL_HANDLER(CmdSPublish); SHOAL_HANDLER(CmdPubSubChannels);
+SHOAL_HANDLER(CmdPubSubShardChannels); SHOAL_HANDLER(CmdPubSubNumSub);
+SHOAL_HANDLER(CmdPubSubShardNumSub); SHOAL_HANDLER(CmdPubSubNumPat); SHOAL_HANDLER(CmdPubSubHelp);
+// tracking_family.cc
+SHOAL_HANDLER(CmdClientTracking); SHOAL_HANDLER(CmdClientCaching); SHOAL_HANDLER(CmdClientGetRedir);
+SHOAL_HANDLER(CmdClientTrackingInfo);
+
 #undef SHOAL_HANDLER
 
 }  // namespace shoal::engine

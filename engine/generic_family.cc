@@ -140,9 +140,11 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
   if (when <= db.now_ms()) {
     db.Delete(node);
     if (ctx.journaling()) ctx.Propagate({"DEL", ctx.arg(1)});
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
   } else {
     db.SetExpire(node, when);
     if (ctx.journaling()) ctx.Propagate({"PEXPIREAT", ctx.arg(1), StrCat(when)});
+    ctx.Notify(kNotifyGeneric, "expire", ctx.arg(1));
   }
   ctx.reply.Integer(1);
 }
@@ -173,6 +175,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     dst.Delete(old);  // never moves `node`: erasing and shrinking keep other nodes in place
   }
   src.MoveTo(node, dst, to);
+  ctx.Notify(kNotifyGeneric, "rename_from", from);
+  ctx.Notify(kNotifyGeneric, "rename_to", to);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
@@ -223,7 +227,11 @@ bool LfuPolicy(CommandContext& ctx) {
 // thread.
 void CmdDel(CommandContext& ctx) {
   int64_t deleted = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) deleted += ctx.db(ctx.arg(i)).Delete(ctx.arg(i));
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    if (!ctx.db(ctx.arg(i)).Delete(ctx.arg(i))) continue;
+    ++deleted;
+    ctx.Notify(kNotifyGeneric, "del", ctx.arg(i));
+  }
   ctx.reply.Integer(deleted);
 }
 
@@ -260,6 +268,7 @@ void CmdPersist(CommandContext& ctx) {
   KeyNode* node = db.Find(ctx.arg(1));
   if (node == nullptr || !node->has_expiry()) return ctx.reply.Integer(0);
   db.SetExpire(node, 0);
+  ctx.Notify(kNotifyGeneric, "persist", ctx.arg(1));
   ctx.reply.Integer(1);
 }
 
@@ -302,6 +311,7 @@ void CmdCopy(CommandContext& ctx) {
     dst.EditMeta(copy);
     dst.meta().Put(to, std::move(tags));
   }
+  dst.Notify(kNotifyGeneric, "copy_to", to);
   ctx.reply.Integer(1);
 }
 
@@ -320,6 +330,8 @@ void CmdMove(CommandContext& ctx) {
   KeyMeta meta;
   node = src.Detach(node, &meta);
   dst.Attach(node, std::move(meta));
+  src.Notify(kNotifyGeneric, "move_from", key);
+  dst.Notify(kNotifyGeneric, "move_to", key);
   ctx.reply.Integer(1);
 }
 
@@ -414,6 +426,7 @@ void CmdFlushDb(CommandContext& ctx) {
   if (!ParseFlushMode(ctx)) return;
   if (AnyKeyLocked(ctx, /*all_dbs=*/false)) return ctx.Error(errors::kFlushLocked);
   for (unsigned i = 0; i < ctx.engine().shard_count(); ++i) ctx.db_on(i).Clear();
+  ctx.engine().tracking().OnFlush();  // a null invalidation to every tracking client
   ctx.reply.Ok();
 }
 
@@ -424,6 +437,7 @@ void CmdFlushAll(CommandContext& ctx) {
     Shard& shard = ctx.engine().shard(i);
     for (int d = 0; d < shard.db_count(); ++d) shard.db(d).Clear();
   }
+  ctx.engine().tracking().OnFlush();
   ctx.reply.Ok();
 }
 

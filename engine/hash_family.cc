@@ -72,6 +72,7 @@ void SetFields(CommandContext& ctx, bool hmset) {
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) added += hash->Set(ctx.arg(i), ctx.arg(i + 1), limits);
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyHash, "hset", key);
   hmset ? ctx.reply.Ok() : ctx.reply.Integer(added);
 }
 
@@ -157,6 +158,7 @@ void CmdHSetNx(CommandContext& ctx) {
   if (hash->Find(ctx.arg(2)) != nullptr) return ctx.reply.Integer(0);
   hash->Set(ctx.arg(2), ctx.arg(3), limits);
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyHash, "hset", key);
   ctx.reply.Integer(1);
 }
 
@@ -193,11 +195,14 @@ void CmdHDel(CommandContext& ctx) {
   HashObject* hash = HashOf(node);
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.argc() && hash->size() > 0; ++i) deleted += hash->Erase(ctx.arg(i));
-  if (hash->size() == 0) {
+  const bool emptied = hash->size() == 0;
+  if (emptied) {
     db.Delete(node);
   } else if (deleted > 0) {
     db.NotifyWrite(key);
   }
+  if (deleted > 0) ctx.Notify(kNotifyHash, "hdel", key);
+  if (emptied) ctx.Notify(kNotifyGeneric, "del", key);
   ctx.reply.Integer(deleted);
 }
 
@@ -242,6 +247,7 @@ void CmdHIncrBy(CommandContext& ctx) {
   value += incr;
   hash->Set(ctx.arg(2), StrCat(value), limits);
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyHash, "hincrby", key);
   ctx.reply.Integer(value);
 }
 
@@ -267,6 +273,7 @@ void CmdHIncrByFloat(CommandContext& ctx) {
   db.NotifyWrite(key);
   // Journaled as HSET, as Redis does, so that replay needs no float arithmetic.
   if (ctx.journaling()) ctx.Propagate({"HSET", key, ctx.arg(2), text});
+  ctx.Notify(kNotifyHash, "hincrbyfloat", key);
   ctx.reply.Bulk(text);
 }
 

@@ -61,11 +61,15 @@ bool FindListForWrite(CommandContext& ctx, std::string_view key, ListObject** li
   return FindObjectForWrite(ctx, key, ObjType::kList, list);
 }
 
-// After a write that removed elements: deletes the key when the list is empty, else lets
-// the encoding shrink back (Redis's listElementsRemoved) and notifies the write.
-void FinishRemoval(CommandContext& ctx, std::string_view key, ListObject* list) {
+// After a write that removed elements: publishes `event` ("lpop", "ltrim", ...), deletes
+// the key when the list is empty ("del"), else lets the encoding shrink back (Redis's
+// listElementsRemoved) and notifies the write.
+void FinishRemoval(CommandContext& ctx, std::string_view key, ListObject* list,
+                   std::string_view event) {
+  ctx.Notify(kNotifyList, event, key);
   if (list->size() == 0) {
     ctx.db(key).Delete(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
     return;
   }
   list->AfterShrink(Fill(ctx));
@@ -89,6 +93,7 @@ void PushOne(CommandContext& ctx, std::string_view key, ListObject* list, std::s
   } else {
     ctx.db(key).NotifyWrite(key);
   }
+  ctx.Notify(kNotifyList, head ? "lpush" : "rpush", key);
 }
 
 // Redis's addListRangeReply: the elements from start to end (inclusive, negative from the
@@ -123,7 +128,7 @@ void PopRangeReply(CommandContext& ctx, std::string_view key, ListObject* list, 
     });
   }
   items.Erase(head ? 0 : items.size() - n, n, Fill(ctx));
-  FinishRemoval(ctx, key, list);
+  FinishRemoval(ctx, key, list, head ? "lpop" : "rpop");
 }
 
 // "left" / "right" (LMOVE's wherefrom / whereto, LMPOP's where); false after a syntax error.
@@ -185,6 +190,7 @@ void Push(CommandContext& ctx, bool head, bool only_existing) {
   } else {
     ctx.db(key).NotifyWrite(key);
   }
+  ctx.Notify(kNotifyList, head ? "lpush" : "rpush", key);
   ctx.reply.Integer(len);
 }
 
@@ -205,7 +211,7 @@ void Pop(CommandContext& ctx, bool head) {
   if (has_count) return PopRangeReply(ctx, key, list, static_cast<size_t>(count), head);
   std::string value = head ? list->items().PopFront() : list->items().PopBack();
   ctx.reply.Bulk(value);
-  FinishRemoval(ctx, key, list);
+  FinishRemoval(ctx, key, list, head ? "lpop" : "rpop");
 }
 
 // --- Moves ---------------------------------------------------------------------------------
@@ -230,7 +236,7 @@ bool MoveElement(CommandContext& ctx, std::string_view src, std::string_view dst
   std::string value = from_head ? src_list->items().PopFront() : src_list->items().PopBack();
   // Push before the source may be deleted, so that LMOVE k k on one element keeps k.
   PushOne(ctx, dst, dst_list, value, to_head);
-  FinishRemoval(ctx, src, src_list);
+  FinishRemoval(ctx, src, src_list, from_head ? "lpop" : "rpop");
   ctx.reply.Bulk(value);
   // BLMOVE / BRPOPLPUSH are journaled as LMOVE, as Redis does.
   if ((ctx.spec.flags & kBlocking) && ctx.journaling()) {
@@ -297,7 +303,7 @@ bool TryPop(CommandContext& ctx, std::string_view key, bool head, size_t count,
   }
   std::string value = head ? list->items().PopFront() : list->items().PopBack();
   ctx.reply.Bulk(value);
-  FinishRemoval(ctx, key, list);
+  FinishRemoval(ctx, key, list, head ? "lpop" : "rpop");
   return true;
 }
 
@@ -405,6 +411,7 @@ void CmdLSet(CommandContext& ctx) {
   list->items().Set(static_cast<size_t>(index), ctx.arg(3), fill);
   list->AfterShrink(fill);
   ctx.db(key).NotifyWrite(key);
+  ctx.Notify(kNotifyList, "lset", key);
   ctx.reply.Ok();
 }
 
@@ -435,6 +442,7 @@ void CmdLInsert(CommandContext& ctx) {
   if (!pivot) return ctx.reply.Integer(-1);
   list->items().Insert(*pivot + (after ? 1 : 0), ctx.arg(4), fill);
   ctx.db(key).NotifyWrite(key);
+  ctx.Notify(kNotifyList, "linsert", key);
   ctx.reply.Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -451,7 +459,7 @@ void CmdLRem(CommandContext& ctx) {
   const size_t limit = static_cast<size_t>(count < 0 ? -count : count);
   size_t removed = list->items().RemoveIf([&](std::string_view v) { return v == wanted; }, limit,
                                           count < 0, Fill(ctx));
-  if (removed > 0) FinishRemoval(ctx, key, list);
+  if (removed > 0) FinishRemoval(ctx, key, list, "lrem");
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -479,7 +487,7 @@ void CmdLTrim(CommandContext& ctx) {
   const int fill = Fill(ctx);
   list->items().Erase(0, static_cast<size_t>(ltrim), fill);
   list->items().Erase(list->size() - static_cast<size_t>(rtrim), static_cast<size_t>(rtrim), fill);
-  FinishRemoval(ctx, key, list);
+  FinishRemoval(ctx, key, list, "ltrim");
   ctx.reply.Ok();
 }
 

@@ -496,8 +496,9 @@ void InfoStats(CommandContext& ctx, std::string* out) {
        StrCat(SumShards(ctx, [](Shard& s) { return s.stats().keyspace_hits.Get(); })));
   Line(out, "keyspace_misses",
        StrCat(SumShards(ctx, [](Shard& s) { return s.stats().keyspace_misses.Get(); })));
-  Line(out, "pubsub_channels", "0");
-  Line(out, "pubsub_patterns", "0");
+  Line(out, "pubsub_channels", StrCat(engine.pubsub().ChannelCount(ChannelKind::kGlobal)));
+  Line(out, "pubsub_patterns", StrCat(engine.pubsub().NumPat()));
+  Line(out, "pubsub_shardchannels", StrCat(engine.pubsub().ChannelCount(ChannelKind::kShard)));
   Line(out, "total_error_replies", StrCat(errors));
   // Shoal: script runs that held every shard because the script reaches keys beyond the
   // shards of its KEYS (scripts.h).

@@ -9,9 +9,24 @@
 #include "engine/engine.h"
 #include "engine/errors.h"
 #include "engine/families.h"
+#include "engine/log.h"
 #include "engine/shard.h"
 
 namespace shoal::engine {
+namespace {
+
+// Redis 7's processCommand: what a RESP2 client in subscriber mode may run.
+bool AllowedWhileSubscribed(const CommandSpec& spec) {
+  static constexpr std::string_view kAllowed[] = {
+      "ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+      "psubscribe", "punsubscribe", "quit", "reset"};
+  for (std::string_view name : kAllowed) {
+    if (spec.name == name) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 Session::Session(Engine* engine, unsigned home)
     : engine_(engine),
@@ -20,10 +35,18 @@ Session::Session(Engine* engine, unsigned home)
       created_ms_(engine->clock().NowMs()),
       last_active_ms_(created_ms_) {
   authenticated_ = engine->config().GetString("requirepass").empty();
+  inbox_->SetKill([this] {
+    LogWarning(StrCat("Client ", Describe(),
+                      " scheduled to be closed ASAP for overcoming of output buffer limits."));
+    RequestClose();
+  });
   engine_->Register(this);
 }
 
 Session::~Session() {
+  inbox_->Detach();
+  DisableTracking();
+  UnsubscribeAll();
   Unwatch();
   engine_->Unregister(this);
 }
@@ -149,6 +172,11 @@ void Session::Continue() {
       continue;
     }
     Resolved r = Resolve(args);
+    if (r.spec != nullptr && resp() == 2 && subscribed() && !AllowedWhileSubscribed(*r.spec)) {
+      ReplyError(errors::SubscriberMode(r.spec->name));
+      ++next_;
+      continue;
+    }
     if (in_multi_ && (r.spec == nullptr || !(r.spec->flags & kTxControl))) {
       Queue(r, args);
       ++next_;
@@ -311,11 +339,18 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   last_command_id_.store(spec.id, std::memory_order_relaxed);  // CLIENT LIST shows it running
   const uint64_t writes = Db::ThreadWrites();
   const int db = this->db();  // SELECT is not journaled: the journal writes its own
+  Tracking::set_current_client(id_);
   if (!spec.is_write() || (spec.flags & kMetaOnly) || WriteAllowed(ctx)) spec.handler(ctx);
+  Tracking::set_current_client(0);
   // An EXEC or a script appends the writes its commands gathered (JournalCommand).
   if (Db::ThreadWrites() != writes ||
       (!journal_group_.empty() && !nested && (spec.flags & (kScript | kTxControl)))) {
     JournalCommand(ctx, db);
+  }
+  if (tracking_.on.load(std::memory_order_relaxed)) {
+    TrackRead(spec, args);
+    // CLIENT CACHING applies to the one command after it.
+    if (!nested && spec.name != "client|caching") tracking_.caching = 0;
   }
   if (rerun_) FinishRerun();
   if (reply_mode_ != ReplyMode::kOn && !nested && spec.name != "client|reply") {
@@ -482,6 +517,75 @@ void Session::Unwatch() {
   watch_ = nullptr;
 }
 
+// --- Pub/Sub ------------------------------------------------------------------------------
+
+void Session::UnsubscribeAll() {
+  PubSub& registry = engine_->pubsub();
+  for (const std::string& c : subs_.channels) registry.Unsubscribe(ChannelKind::kGlobal, c, inbox_.get());
+  for (const std::string& c : subs_.shard_channels) {
+    registry.Unsubscribe(ChannelKind::kShard, c, inbox_.get());
+  }
+  for (const std::string& p : subs_.patterns) registry.PUnsubscribe(p, inbox_.get());
+  subs_.channels.clear();
+  subs_.shard_channels.clear();
+  subs_.patterns.clear();
+  subs_.UpdateCounts();
+}
+
+// --- Client-side caching ---------------------------------------------------------------------
+
+void Session::EnableTracking(uint64_t redirect, bool bcast, bool optin, bool optout,
+                             bool noloop, std::vector<std::string> prefixes) {
+  if (tracking_.on.load(std::memory_order_relaxed)) {
+    // Turning it on again adds prefixes and changes the redirect, as Redis's enableTracking.
+    engine_->tracking().Disable(id_, tracking_.bcast, tracking_.prefixes);
+    for (std::string& p : tracking_.prefixes) {
+      if (std::find(prefixes.begin(), prefixes.end(), p) == prefixes.end()) {
+        prefixes.push_back(std::move(p));
+      }
+    }
+  }
+  tracking_.redirect.store(redirect, std::memory_order_relaxed);
+  tracking_.redirect_broken.store(false, std::memory_order_relaxed);
+  tracking_.bcast.store(bcast, std::memory_order_relaxed);
+  tracking_.noloop.store(noloop, std::memory_order_relaxed);
+  tracking_.optin = optin;
+  tracking_.optout = optout;
+  tracking_.caching = 0;
+  tracking_.prefixes = std::move(prefixes);
+  engine_->tracking().Enable(id_, bcast, tracking_.prefixes);
+  tracking_.on.store(true, std::memory_order_relaxed);
+}
+
+void Session::DisableTracking() {
+  if (!tracking_.on.load(std::memory_order_relaxed)) return;
+  tracking_.on.store(false, std::memory_order_relaxed);
+  engine_->tracking().Disable(id_, tracking_.bcast, tracking_.prefixes);
+  tracking_.prefixes.clear();
+  tracking_.bcast.store(false, std::memory_order_relaxed);
+  tracking_.noloop.store(false, std::memory_order_relaxed);
+  tracking_.redirect.store(0, std::memory_order_relaxed);
+  tracking_.optin = tracking_.optout = false;
+  tracking_.caching = 0;
+}
+
+void Session::TrackRead(const CommandSpec& spec, const CmdArgs& args) {
+  if (!(spec.flags & kReadOnly) || tracking_.bcast.load(std::memory_order_relaxed)) return;
+  if (tracking_.optin && tracking_.caching != 1) return;
+  if (tracking_.optout && tracking_.caching == -1) return;
+  KeyList keys;
+  CollectKeys(spec, ArgList(args.data(), args.size()), &keys);
+  for (std::string_view key : keys) {
+    engine_->shard(engine_->ShardOf(key)).tracking().Remember(key, id_);
+  }
+}
+
+std::string Session::TakePushes() {
+  std::string out;
+  inbox_->TakeInto(&out);
+  return out;
+}
+
 // --- Client state ------------------------------------------------------------------------
 
 void Session::RequestClose() {
@@ -525,6 +629,11 @@ void Session::set_lib_ver(std::string_view v) {
 std::string Session::Describe() const {
   int64_t now = engine_->clock().NowMs();
   std::string flags;
+  if (subscribed()) flags += 'P';
+  const bool tracking = tracking_.on.load(std::memory_order_relaxed);
+  if (tracking) flags += 't';
+  if (tracking && tracking_.redirect_broken.load(std::memory_order_relaxed)) flags += 'R';
+  if (tracking && tracking_.bcast.load(std::memory_order_relaxed)) flags += 'B';
   if (close_requested()) flags += 'c';
   if (no_evict()) flags += 'e';
   if (multi_len_.load(std::memory_order_relaxed) >= 0) flags += 'x';
@@ -533,10 +642,15 @@ std::string Session::Describe() const {
       "id=", id_, " addr=", conn_.addr, " laddr=", conn_.laddr, " fd=", conn_.fd,
       " name=", name(), " age=", (now - created_ms_) / 1000,
       " idle=", (now - last_active_ms()) / 1000, " flags=", flags, " db=", db(),
-      " sub=0 psub=0 ssub=0 multi=", multi_len_.load(std::memory_order_relaxed), " qbuf=", conn_.query_buffer.load(),
+      " sub=", subs_.channel_count.load(std::memory_order_relaxed),
+      " psub=", subs_.pattern_count.load(std::memory_order_relaxed),
+      " ssub=", subs_.shard_count.load(std::memory_order_relaxed),
+      " multi=", multi_len_.load(std::memory_order_relaxed), " qbuf=", conn_.query_buffer.load(),
       " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=",
       conn_.output_buffer.load(), " tot-mem=0 events=r cmd=", last_command(),
-      " user=default redir=-1 resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());
+      " user=default redir=",
+      tracking ? static_cast<int64_t>(tracking_.redirect.load(std::memory_order_relaxed)) : -1,
+      " resp=", resp(), " lib-name=", lib_name(), " lib-ver=", lib_ver());
 }
 
 }  // namespace shoal::engine

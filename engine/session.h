@@ -30,6 +30,8 @@
 #include "engine/blocking.h"
 #include "engine/command_table.h"
 #include "engine/journal.h"
+#include "engine/pubsub.h"
+#include "engine/tracking.h"
 #include "engine/watch.h"
 #include "protocol/reply_value.h"
 
@@ -113,6 +115,25 @@ class Session {
   // The highest log sequence number this session's writes got since the last call (0:
   // none), for a connection that holds its replies until they are durable. Home thread.
   uint64_t TakeJournalLsn() { return journal_lsn_.exchange(0, std::memory_order_acquire); }
+  // --- Pub/Sub (pubsub.h, pubsub_family.cc) ----------------------------------------------
+  // Home thread. In RESP2 a session with any subscription is in subscriber mode: Run
+  // refuses every command but (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET.
+  Subscriptions& subscriptions() { return subs_; }
+  bool subscribed() const { return subs_.any(); }
+  // Where pushes for this client wait (messages, invalidations); shared with the registry.
+  const std::shared_ptr<PushInbox>& inbox() const { return inbox_; }
+  // Drops every channel, pattern and shard channel subscription, without replies (RESET).
+  void UnsubscribeAll();
+  // The pushes delivered and not yet taken, as RESP bytes (an embedded session reads its
+  // messages here; the server's connection drains the inbox itself).
+  std::string TakePushes();
+
+  // --- Client-side caching (tracking.h, tracking_family.cc) ---------------------------
+  TrackingState& tracking() { return tracking_; }
+  // CLIENT TRACKING ON with these settings (home thread); replaces earlier ones.
+  void EnableTracking(uint64_t redirect, bool bcast, bool optin, bool optout, bool noloop,
+                      std::vector<std::string> prefixes);
+  void DisableTracking();
 
   // --- Client state -------------------------------------------------------------------
   uint64_t id() const { return id_; }
@@ -123,7 +144,10 @@ class Session {
   int db() const { return db_.load(std::memory_order_relaxed); }
   void set_db(int db) { db_.store(db, std::memory_order_relaxed); }
   int resp() const { return resp_.load(std::memory_order_relaxed); }
-  void set_resp(int resp) { resp_.store(resp, std::memory_order_relaxed); }
+  void set_resp(int resp) {
+    resp_.store(resp, std::memory_order_relaxed);
+    inbox_->resp.store(resp, std::memory_order_relaxed);
+  }
   bool authenticated() const { return authenticated_; }
   void set_authenticated(bool v) { authenticated_ = v; }
   // Authenticated as "admin" with admin-password (RETAIN CLEAR).
@@ -201,6 +225,8 @@ class Session {
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
   void ReplyError(std::string_view error);
+  // After a read-only command of a tracking client: remembers its keys on their shards.
+  void TrackRead(const CommandSpec& spec, const CmdArgs& args);
   void Finish();
 
   Engine* engine_;
@@ -215,6 +241,9 @@ class Session {
   std::atomic<bool> close_requested_{false};
   std::function<void()> close_hook_;
   ConnectionInfo conn_;
+  std::shared_ptr<PushInbox> inbox_ = std::make_shared<PushInbox>();
+  Subscriptions subs_;
+  TrackingState tracking_;
   int64_t created_ms_;
   std::atomic<int64_t> last_active_ms_;
   mutable std::mutex names_mu_;

@@ -70,12 +70,15 @@ bool FindSetForWrite(CommandContext& ctx, std::string_view key, KeyNode** node) 
   return FindNodeForWrite(ctx, ctx.db(key), key, ObjType::kSet, node);
 }
 
-// After a write that removed `removed` members: deletes the key when the set is empty,
-// else notifies the write when something changed.
-void FinishRemoval(CommandContext& ctx, std::string_view key, KeyNode* node, size_t removed) {
+// After a write that removed `removed` members: publishes `event` ("srem", "spop") when
+// something went, deletes the key when the set is empty ("del"), else notifies the write.
+void FinishRemoval(CommandContext& ctx, std::string_view key, KeyNode* node, size_t removed,
+                   std::string_view event) {
   Db& db = ctx.db(key);
+  if (removed > 0) ctx.Notify(kNotifySet, event, key);
   if (SetOf(node)->size() == 0) {
     db.Delete(node);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else if (removed > 0) {
     db.NotifyWrite(key);
   }
@@ -100,8 +103,10 @@ void SampleToFront(std::vector<std::string_view>* views, size_t count) {
 void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetObject> result) {
   Db& db = ctx.db(dst);
   const size_t n = result->size();
-  if (KeyNode* old = db.Find(dst)) db.Delete(old);
+  KeyNode* old = db.Find(dst);
+  if (old != nullptr) db.Delete(old);
   if (n > 0) db.AddObject(dst, std::move(result));
+  ctx.NotifyStore(kNotifySet, dst, n > 0, old != nullptr);
   ctx.reply.Integer(static_cast<int64_t>(n));
 }
 
@@ -291,6 +296,8 @@ void PopWithCount(CommandContext& ctx) {
     set->ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
     ctx.db(key).Delete(node);
     if (journaling) ctx.Propagate({"DEL", key});
+    ctx.Notify(kNotifySet, "spop", key);
+    ctx.Notify(kNotifyGeneric, "del", key);
     return;
   }
   const size_t count = static_cast<size_t>(l);
@@ -307,6 +314,7 @@ void PopWithCount(CommandContext& ctx) {
   if (journaling) ctx.Propagate(std::move(srem));
   if (remaining * 5 <= count) set->RebuildHashtableAsListpack(ReadLimits(ctx));
   ctx.db(key).NotifyWrite(key);
+  ctx.Notify(kNotifySet, "spop", key);
 }
 
 }  // namespace
@@ -332,7 +340,10 @@ void CmdSAdd(CommandContext& ctx) {
   }
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += set->Add(ctx.arg(i), limits);
-  if (added > 0) db.NotifyWrite(key);
+  if (added > 0) {
+    db.NotifyWrite(key);
+    ctx.Notify(kNotifySet, "sadd", key);
+  }
   ctx.reply.Integer(added);
 }
 
@@ -345,7 +356,7 @@ void CmdSRem(CommandContext& ctx) {
   SetObject* set = SetOf(node);
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && set->size() > 0; ++i) removed += set->Remove(ctx.arg(i));
-  FinishRemoval(ctx, key, node, static_cast<size_t>(removed));
+  FinishRemoval(ctx, key, node, static_cast<size_t>(removed), "srem");
   ctx.reply.Integer(removed);
 }
 
@@ -390,7 +401,7 @@ void CmdSPop(CommandContext& ctx) {
   SetObject* set = SetOf(node);
   const std::string member = set->MemberAt(absl::Uniform<size_t>(Random(), 0, set->size()));
   set->Remove(member);
-  FinishRemoval(ctx, key, node, 1);
+  FinishRemoval(ctx, key, node, 1, "spop");
   if (ctx.journaling()) ctx.Propagate({"SREM", key, member});  // as Redis: SPOP is random
   ctx.reply.Bulk(member);
 }
@@ -427,7 +438,7 @@ void CmdSMove(CommandContext& ctx) {
   SetObject* src_set = SetOf(src_node);
   if (src == dst) return ctx.reply.Integer(src_set->Contains(member));
   if (!src_set->Remove(member)) return ctx.reply.Integer(0);
-  FinishRemoval(ctx, src, src_node, 1);
+  FinishRemoval(ctx, src, src_node, 1, "srem");
   const SetObject::Limits limits = ReadLimits(ctx);
   Db& db = ctx.db(dst);
   // Found again: deleting the source may have changed the table the old node was in.
@@ -435,7 +446,10 @@ void CmdSMove(CommandContext& ctx) {
   dst_node = db.FindOfType(dst, ObjType::kSet, &wrong_type);
   if (dst_node == nullptr) dst_node = db.AddObject(dst, SetObject::Create(member, 1, limits));
   // The destination counts as written only when the member is new there, as in Redis.
-  if (SetOf(dst_node)->Add(member, limits)) db.NotifyWrite(dst);
+  if (SetOf(dst_node)->Add(member, limits)) {
+    db.NotifyWrite(dst);
+    ctx.Notify(kNotifySet, "sadd", dst);
+  }
   ctx.reply.Integer(1);
 }
 

@@ -17,6 +17,7 @@
 #include "engine/scripts.h"
 #include "engine/executor.h"
 #include "engine/stats.h"
+#include "engine/tracking.h"
 #include "engine/transaction.h"
 #include "engine/watch.h"
 
@@ -53,6 +54,8 @@ class Shard {
   TxQueue& tx_queue() { return tx_queue_; }
   BlockingRegistry& blocking() { return blocking_; }
   WatchRegistry& watches() { return watches_; }
+  // Keys read by tracking clients (client-side caching, tracking.h).
+  TrackingTable& tracking() { return tracking_; }
   // Timeouts of the blocked clients whose home this shard is.
   ds::TimingWheel<std::weak_ptr<Waiter>>& block_timers() { return block_timers_; }
   // Serves blocked clients whose keys were written (shard thread, after a command).
@@ -111,6 +114,7 @@ class Shard {
   TxQueue tx_queue_;
   BlockingRegistry blocking_;
   WatchRegistry watches_;
+  TrackingTable tracking_;
   ds::TimingWheel<std::weak_ptr<Waiter>> block_timers_;
   ShardStats stats_;
   int64_t ClockMs() const;

@@ -245,9 +245,11 @@ void CmdXAdd(CommandContext& ctx) {
   }
   std::vector<std::string_view> fields(ctx.args.begin() + field_pos, ctx.args.end());
   s->Append(id, fields);
-  Trim(s, a);
+  const bool trimmed = Trim(s, a) > 0;
   ctx.db(key).NotifyWrite(key);
   PropagateExact(ctx, s, a, &id, field_pos);
+  ctx.Notify(kNotifyStream, "xadd", key);
+  if (trimmed) ctx.Notify(kNotifyStream, "xtrim", key);
   ReplyStreamId(ctx, id);
 }
 
@@ -264,6 +266,7 @@ void CmdXTrim(CommandContext& ctx) {
   if (removed > 0) {
     ctx.db(key).NotifyWrite(key);
     PropagateExact(ctx, s, a, nullptr, 0);
+    ctx.Notify(kNotifyStream, "xtrim", key);
   }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
@@ -289,7 +292,10 @@ void CmdXDel(CommandContext& ctx) {
   }
   int64_t deleted = 0;
   for (StreamId id : ids) deleted += s->Delete(id) ? 1 : 0;
-  if (deleted > 0) ctx.db(key).NotifyWrite(key);
+  if (deleted > 0) {
+    ctx.db(key).NotifyWrite(key);
+    ctx.Notify(kNotifyStream, "xdel", key);
+  }
   ctx.reply.Integer(deleted);
 }
 
@@ -377,6 +383,7 @@ void CmdXSetId(CommandContext& ctx) {
   if (entries_added != -1) s->set_entries_added(static_cast<uint64_t>(entries_added));
   if (!max_xdel.IsZero()) s->set_max_deleted_entry_id(max_xdel);
   ctx.db(key).NotifyWrite(key);
+  ctx.Notify(kNotifyStream, "xsetid", key);
   ctx.reply.Ok();
 }
 

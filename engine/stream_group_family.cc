@@ -136,6 +136,7 @@ void CmdXGroupCreate(CommandContext& ctx) {
   g.last_id = id;
   g.entries_read = entries_read;
   ctx.db(key).NotifyWrite(key);
+  ctx.Notify(kNotifyStream, "xgroup-create", key);
   ctx.reply.Ok();
 }
 
@@ -168,6 +169,7 @@ void CmdXGroupDestroy(CommandContext& ctx) {
   if (it == s->groups().end()) return ctx.reply.Integer(0);
   s->groups().erase(it);
   ctx.db(ctx.arg(2)).NotifyWrite(ctx.arg(2));
+  ctx.Notify(kNotifyStream, "xgroup-destroy", ctx.arg(2));
   ctx.reply.Integer(1);
 }
 

@@ -78,13 +78,18 @@ bool ExpireAtFrom(CommandContext& ctx, ExpireUnit unit, std::string_view text, i
 
 // Stores a string, or deletes the key when the expiry is already in the past (Redis
 // replies as if it had set it).
-void StoreString(Db& db, std::string_view key, KeyNode* node, std::string_view value,
-                 int64_t expire_at) {
+void StoreString(CommandContext& ctx, Db& db, std::string_view key, KeyNode* node,
+                 std::string_view value, int64_t expire_at) {
   if (expire_at > 0 && expire_at <= db.now_ms()) {
-    if (node) db.Delete(node);
+    if (node) {
+      db.Delete(node);
+      ctx.Notify(kNotifyGeneric, "del", key);
+    }
     return;
   }
   db.SetString(key, node, value, expire_at);
+  ctx.Notify(kNotifyString, "set", key);
+  if (expire_at > 0) ctx.Notify(kNotifyGeneric, "expire", key);
 }
 
 // Redis 7 journals a string set with a TTL as SET key value PXAT <unix ms>.
@@ -107,6 +112,7 @@ void ReplyIncr(CommandContext& ctx, std::string_view key, int64_t delta) {
   char buf[24];
   char* end = absl::numbers_internal::FastIntToBuffer(result, buf);
   db.UpdateString(key, node, std::string_view(buf, end - buf));
+  ctx.Notify(kNotifyString, "incrby", key);
   ctx.reply.Integer(result);
 }
 
@@ -165,7 +171,7 @@ void CmdSet(CommandContext& ctx) {
   }
   // The reply above may point into the node: it is already copied into the output.
   if (!apply) return;
-  StoreString(db, key, node, ctx.arg(2), expire_at);
+  StoreString(ctx, db, key, node, ctx.arg(2), expire_at);
   if (unit != ExpireUnit::kNone) PropagateSetPxAt(ctx, key, ctx.arg(2), expire_at);
 }
 
@@ -173,6 +179,7 @@ void CmdSetNx(CommandContext& ctx) {
   Db& db = ctx.db(ctx.arg(1));
   if (db.Find(ctx.arg(1))) return ctx.reply.Integer(0);
   db.SetString(ctx.arg(1), nullptr, ctx.arg(2), 0);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
   ctx.reply.Integer(1);
 }
 
@@ -181,7 +188,7 @@ void SetWithTtl(CommandContext& ctx, ExpireUnit unit) {
   int64_t at;
   if (!ExpireAtFrom(ctx, unit, ctx.arg(2), &at)) return;
   Db& db = ctx.db(ctx.arg(1));
-  StoreString(db, ctx.arg(1), db.Find(ctx.arg(1)), ctx.arg(3), at);
+  StoreString(ctx, db, ctx.arg(1), db.Find(ctx.arg(1)), ctx.arg(3), at);
   PropagateSetPxAt(ctx, ctx.arg(1), ctx.arg(3), at);
   ctx.reply.Ok();
 }
@@ -196,6 +203,7 @@ void CmdGetSet(CommandContext& ctx) {
   if (!FindString(ctx, db, ctx.arg(1), &node)) return;
   node ? ctx.reply.Bulk(Db::StringOf(node)) : ctx.reply.Null();
   db.SetString(ctx.arg(1), node, ctx.arg(2), 0);
+  ctx.Notify(kNotifyString, "set", ctx.arg(1));
 }
 
 void CmdGetDel(CommandContext& ctx) {
@@ -206,6 +214,7 @@ void CmdGetDel(CommandContext& ctx) {
   if (!node) return ctx.reply.Null();
   ctx.reply.Bulk(Db::StringOf(node));
   db.Delete(node);
+  ctx.Notify(kNotifyGeneric, "del", ctx.arg(1));
 }
 
 // GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]
@@ -238,11 +247,13 @@ void CmdGetEx(CommandContext& ctx) {
   if (unit != ExpireUnit::kNone) {
     const bool past = at <= db.now_ms();
     past ? db.Delete(node) : (void)db.SetExpire(node, at);
+    ctx.Notify(kNotifyGeneric, past ? "del" : "expire", ctx.arg(1));
     if (!ctx.journaling()) return;
     past ? ctx.Propagate({"DEL", ctx.arg(1)})
          : ctx.Propagate({"PEXPIREAT", ctx.arg(1), StrCat(at)});
   } else if (persist && node->has_expiry()) {
     db.SetExpire(node, 0);
+    ctx.Notify(kNotifyGeneric, "persist", ctx.arg(1));
     if (ctx.journaling()) ctx.Propagate({"PERSIST", ctx.arg(1)});
   }
 }
@@ -266,6 +277,7 @@ void CmdMSet(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     Db& db = ctx.db(ctx.arg(i));
     db.SetString(ctx.arg(i), db.Find(ctx.arg(i)), ctx.arg(i + 1), 0);
+    ctx.Notify(kNotifyString, "set", ctx.arg(i));
   }
   ctx.reply.Ok();
 }
@@ -278,6 +290,7 @@ void CmdMSetNx(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     Db& db = ctx.db(ctx.arg(i));
     db.SetString(ctx.arg(i), db.Find(ctx.arg(i)), ctx.arg(i + 1), 0);
+    ctx.Notify(kNotifyString, "set", ctx.arg(i));
   }
   ctx.reply.Integer(1);
 }
@@ -309,6 +322,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   if (std::isnan(result) || std::isinf(result)) return ctx.Error(errors::kNanOrInfinity);
   std::string text = FormatLongDouble(result);
   db.UpdateString(key, node, text);
+  ctx.Notify(kNotifyString, "incrbyfloat", key);
   // Journaled as SET ... KEEPTTL, as Redis does, so that replay needs no float arithmetic.
   if (ctx.journaling()) ctx.Propagate({"SET", key, text, "KEEPTTL"});
   ctx.reply.Bulk(text);
@@ -321,6 +335,7 @@ void CmdAppend(CommandContext& ctx) {
   if (!FindString(ctx, db, key, &node)) return;
   if (!node) {
     db.SetString(key, nullptr, tail, 0);
+    ctx.Notify(kNotifyString, "append", key);
     return ctx.reply.Integer(static_cast<int64_t>(tail.size()));
   }
   size_t old_len = Db::StringOf(node).size();
@@ -330,6 +345,7 @@ void CmdAppend(CommandContext& ctx) {
   node = db.ResizeString(node, old_len + tail.size());
   memcpy(node->mutable_value() + old_len, tail.data(), tail.size());
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyString, "append", key);
   ctx.reply.Integer(static_cast<int64_t>(old_len + tail.size()));
 }
 
@@ -384,6 +400,7 @@ void CmdSetRange(CommandContext& ctx) {
   }
   memcpy(node->mutable_value() + offset, piece.data(), piece.size());
   db.NotifyWrite(key);
+  ctx.Notify(kNotifyString, "setrange", key);
   ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 

@@ -71,12 +71,15 @@ bool FindZSetForWrite(CommandContext& ctx, std::string_view key, ZSetObject** zs
   return FindObjectForWrite(ctx, key, ObjType::kZSet, zset);
 }
 
-// After a write that removed `removed` members: deletes the key when the set is empty,
-// else notifies the write when something changed.
+// After a write that changed `removed` members (added, updated or removed): publishes
+// `event` ("zadd", "zrem", "zpopmin", ...) when something changed, deletes the key when the
+// set is empty ("del"), else notifies the write.
 void FinishRemoval(CommandContext& ctx, std::string_view key, const ZSetObject* zset,
-                   size_t removed) {
+                   size_t removed, std::string_view event) {
+  if (removed > 0) ctx.Notify(kNotifyZset, event, key);
   if (zset->size() == 0) {
     ctx.db(key).Delete(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else if (removed > 0) {
     ctx.db(key).NotifyWrite(key);
   }
@@ -150,8 +153,10 @@ std::unique_ptr<ZSetObject> BuildSet(const std::vector<E>& entries,
 void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetObject> result) {
   Db& db = ctx.db(dst);
   const size_t n = result->size();
-  if (KeyNode* old = db.Find(dst)) db.Delete(old);
+  KeyNode* old = db.Find(dst);
+  if (old != nullptr) db.Delete(old);
   if (n > 0) db.AddObject(dst, std::move(result));
+  ctx.NotifyStore(kNotifyZset, dst, n > 0, old != nullptr);
   ctx.reply.Integer(static_cast<int64_t>(n));
 }
 
@@ -257,7 +262,8 @@ void AddMembers(CommandContext& ctx, bool zincrby) {
       case AddOutcome::kNan: nan = true; break;
     }
   }
-  FinishRemoval(ctx, key, zset, static_cast<size_t>(added + updated));
+  FinishRemoval(ctx, key, zset, static_cast<size_t>(added + updated),
+                zincrby ? "zincr" : "zadd");
   if (nan) return ctx.Error(errors::kZScoreNan);
   if (f.incr) return processed ? ctx.reply.Double(score) : ctx.reply.Null();
   ctx.reply.Integer(f.ch ? added + updated : added);
@@ -379,7 +385,7 @@ void RemoveRange(CommandContext& ctx, RangeType type) {
     span = type == RangeType::kScore ? zset->ScoreSpan(score_range) : zset->LexSpan(*lex_range);
   }
   zset->EraseRanks(span.first, span.count);
-  FinishRemoval(ctx, key, zset, span.count);
+  FinishRemoval(ctx, key, zset, span.count, ctx.spec.name);  // "zremrangebyscore", ...
   ctx.reply.Integer(static_cast<int64_t>(span.count));
 }
 
@@ -401,7 +407,7 @@ void PopMinMax(CommandContext& ctx, bool max) {
   if (zset == nullptr || count == 0) return ctx.reply.Array(0);
   std::vector<OwnedEntry> popped =
       PopEnd(zset, max, count == -1 ? 1 : static_cast<size_t>(count));
-  FinishRemoval(ctx, key, zset, popped.size());
+  FinishRemoval(ctx, key, zset, popped.size(), max ? "zpopmax" : "zpopmin");
   if (count == -1 && ctx.reply.resp() >= 3) {  // one element: flat even in RESP3
     ctx.reply.Array(2);
     ctx.reply.Bulk(popped[0].first);
@@ -634,7 +640,7 @@ void CmdZRem(CommandContext& ctx) {
   if (zset == nullptr) return ctx.reply.Integer(0);
   size_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && zset->size() > 0; ++i) removed += zset->Erase(ctx.arg(i));
-  FinishRemoval(ctx, key, zset, removed);
+  FinishRemoval(ctx, key, zset, removed, "zrem");
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -753,7 +759,7 @@ bool TryBlockingPop(CommandContext& ctx, std::string_view key, bool max, bool wr
   ZSetObject* zset;
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   std::vector<OwnedEntry> popped = PopEnd(zset, max, 1);
-  FinishRemoval(ctx, key, zset, popped.size());
+  FinishRemoval(ctx, key, zset, popped.size(), max ? "zpopmax" : "zpopmin");
   // Journaled as ZPOPMIN / ZPOPMAX key, as Redis does.
   if (ctx.journaling()) ctx.Propagate({max ? "ZPOPMAX" : "ZPOPMIN", key});
   ctx.reply.Array(3);
@@ -802,7 +808,7 @@ bool TryMPop(CommandContext& ctx, std::string_view key, const MPopArgs& a,
   ZSetObject* zset;
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
   std::vector<OwnedEntry> popped = PopEnd(zset, a.second_end, a.count);
-  FinishRemoval(ctx, key, zset, popped.size());
+  FinishRemoval(ctx, key, zset, popped.size(), a.second_end ? "zpopmax" : "zpopmin");
   // Journaled as ZPOPMIN / ZPOPMAX key count, as Redis 7 propagates [B]ZMPOP.
   if (ctx.journaling()) {
     ctx.Propagate({a.second_end ? "ZPOPMAX" : "ZPOPMIN", key, StrCat(a.count)});
@@ -886,7 +892,7 @@ void CmdZPopByScore(CommandContext& ctx) {
     zset->Walk(span.first, n, false,
                [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });
     zset->EraseRanks(span.first, n);
-    FinishRemoval(ctx, key, zset, n);
+    FinishRemoval(ctx, key, zset, n, "zpopmin");
   }
   if (count != -1) return ReplyEntries(ctx, popped, with_scores);
   if (popped.empty()) return with_scores ? ctx.reply.NullArray() : ctx.reply.Null();
@@ -958,7 +964,7 @@ bool TryPopByScore(CommandContext& ctx, std::string_view key, bool wrong_type_is
   zset->Walk(span.first, n, false,
              [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });
   zset->EraseRanks(span.first, n);
-  FinishRemoval(ctx, key, zset, n);
+  FinishRemoval(ctx, key, zset, n, "zpopmin");
   // Journaled as ZREM of the members popped: NOW is the time of this run, not a replay's.
   if (ctx.journaling()) {
     std::vector<std::string> zrem = {"ZREM", std::string(key)};

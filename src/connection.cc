@@ -77,6 +77,12 @@ void Connection::Start() {
       if (auto self = weak.lock()) self->Shutdown();
     });
   });
+  session_->inbox()->SetWake([weak, server = server_, shard = shard_] {
+    // The publisher's thread, under the inbox's lock: only post.
+    server->Post(shard, [weak] {
+      if (auto self = weak.lock()) self->DeliverPushes();
+    });
+  });
   server_->Track(shared_from_this());
   if (!loop_->Watch(fd_, EPOLLIN, this)) return Shutdown();
   interest_ = EPOLLIN;
@@ -255,12 +261,43 @@ void Connection::SendReplies() {
   }
   if (session_->close_requested()) closing_ = true;
   CompactInput();
+  TakePushes();
   if (out_sent_ == out_.size()) return AfterWrite();
   // Written with the other clients' replies, just before the loop polls again.
   state_ = State::kFlushing;
   loop_->BeforePoll([self = shared_from_this()] {
     if (self->state_ == State::kFlushing) self->Flush();
   });
+}
+
+void Connection::TakePushes() {
+  if (session_->inbox()->TakeInto(&out_) > 0 && state_ == State::kWriting) ReportUnsent();
+}
+
+void Connection::ReportUnsent() {
+  size_t unsent = out_.size() - out_sent_;
+  session_->connection().output_buffer.store(unsent, std::memory_order_relaxed);
+  session_->inbox()->unsent.store(unsent, std::memory_order_relaxed);
+}
+
+void Connection::DeliverPushes() {
+  switch (state_) {
+    case State::kReading:
+      TakePushes();
+      if (out_sent_ == out_.size()) return;
+      state_ = State::kFlushing;
+      loop_->BeforePoll([self = shared_from_this()] {
+        if (self->state_ == State::kFlushing) self->Flush();
+      });
+      return;
+    case State::kFlushing:  // whole replies are queued; the pushes go after them
+    case State::kWriting:
+      return TakePushes();
+    case State::kWaiting:  // a round is writing into out_: AfterRun takes them
+    case State::kContinuing:
+    case State::kClosed:
+      return;
+  }
 }
 
 void Connection::Flush() {
@@ -275,7 +312,7 @@ void Connection::Flush() {
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
     return Shutdown();
   }
-  session_->connection().output_buffer.store(out_.size() - out_sent_, std::memory_order_relaxed);
+  ReportUnsent();
   state_ = State::kWriting;
   SetInterest(EPOLLOUT);
 }
@@ -284,6 +321,7 @@ void Connection::AfterWrite() {
   if (!out_.empty()) {
     if (state_ == State::kWriting) {
       session_->connection().output_buffer.store(0, std::memory_order_relaxed);
+      session_->inbox()->unsent.store(0, std::memory_order_relaxed);
     }
     out_.clear();
     out_sent_ = 0;

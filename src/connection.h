@@ -82,6 +82,14 @@ class Connection final : public EventLoop::Handler,
   // SendReplies.
   void AfterRun();
   void SendReplies();
+  // Pushes (pub/sub messages, invalidations) arrived in the session's inbox: when no
+  // round is running, move them into out_ (after whole replies only) and write them. A
+  // running round takes them itself when it ends (AfterRun).
+  void DeliverPushes();
+  // Moves the inbox's pushes to the end of out_.
+  void TakePushes();
+  // Publishes how many bytes of out_ are not yet sent (CLIENT LIST omem, output limits).
+  void ReportUnsent();
   // Writes what is left of out_; on a partial write, waits for EPOLLOUT.
   void Flush();
   void AfterWrite();

@@ -92,4 +92,20 @@ std::vector<std::string> StrArray(const Value& v) {
   return out;
 }
 
+std::vector<Value> ParseReplies(std::string_view bytes) {
+  std::vector<Value> out;
+  protocol::ReplyParser parser;
+  while (!bytes.empty()) {
+    Value v;
+    size_t consumed = 0;
+    if (parser.Parse(bytes, &consumed, &v) != protocol::ParseStatus::kOk) {
+      ADD_FAILURE() << "unparsable replies: " << bytes;
+      break;
+    }
+    out.push_back(std::move(v));
+    bytes.remove_prefix(consumed);
+  }
+  return out;
+}
+
 }  // namespace shoal::engine

@@ -138,4 +138,8 @@ MATCHER_P(DoubleArg, d, "") {
 // The bulk strings of an array reply, for ElementsAre / UnorderedElementsAre.
 std::vector<std::string> StrArray(const Value& v);
 
+// Every reply in `bytes`, in order (a command with several replies, such as SUBSCRIBE a b,
+// or the pushes Session::TakePushes returns). Fails the test on bytes it cannot parse.
+std::vector<Value> ParseReplies(std::string_view bytes);
+
 }  // namespace shoal::engine

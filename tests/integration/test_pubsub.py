@@ -1,0 +1,202 @@
+"""Pub/Sub over real sockets (issue 9): publishers and subscribers on different threads
+(counts and per-publisher order), patterns, RESP3 pushes, RESP2 subscriber mode, and the
+slow subscriber that client-output-buffer-limit disconnects."""
+import socket
+import time
+
+import harness
+
+
+def read_until(sock, needle, timeout=5.0):
+    """Reads from sock until `needle` is in what was read, or the timeout; returns it."""
+    data = b""
+    deadline = time.time() + timeout
+    sock.settimeout(0.2)
+    while needle not in data and time.time() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def collect(pubsub, n, timeout=20.0):
+    """The next n messages (not confirmations) of a python3-redis PubSub."""
+    got = []
+    deadline = time.time() + timeout
+    while len(got) < n and time.time() < deadline:
+        m = pubsub.get_message(timeout=0.5)
+        if m is not None and m["type"] in ("message", "pmessage"):
+            got.append(m)
+    return got
+
+
+class PubSub(harness.ServerTestCase):
+    threads = 4
+
+    def subscriber(self, *channels, patterns=()):
+        p = self.server.client().pubsub()
+        if channels:
+            p.subscribe(*channels)
+        if patterns:
+            p.psubscribe(*patterns)
+        for _ in range(len(channels) + len(patterns)):  # the confirmations
+            self.assertIsNotNone(p.get_message(timeout=5))
+        return p
+
+    def test_publishers_and_subscribers_on_different_threads(self):
+        # Connections are spread over the 4 threads round robin.
+        subs = [self.subscriber("ch") for _ in range(4)]
+        publishers, per = 4, 300
+
+        def publish(i):
+            c = self.server.client()
+            for n in range(per):
+                self.assertEqual(c.publish("ch", "%d:%d" % (i, n)), 4)
+            c.close()
+
+        self.assertEqual(harness.run_concurrently(publish, publishers), [])
+        for p in subs:
+            got = collect(p, publishers * per)
+            self.assertEqual(len(got), publishers * per)
+            nxt = [0] * publishers
+            for m in got:
+                i, n = map(int, m["data"].decode().split(":"))
+                self.assertEqual(n, nxt[i], "publisher %d out of order" % i)
+                nxt[i] += 1
+            p.close()
+
+    def test_pattern_subscription(self):
+        p = self.subscriber(patterns=("news.*",))
+        self.assertEqual(self.r.publish("news.tech", "a"), 1)
+        self.assertEqual(self.r.publish("sport", "b"), 0)
+        got = collect(p, 1)
+        self.assertEqual(got[0]["pattern"], b"news.*")
+        self.assertEqual(got[0]["channel"], b"news.tech")
+        self.assertEqual(got[0]["data"], b"a")
+        self.assertEqual(self.r.pubsub_numpat(), 1)
+        p.close()
+
+    def test_resp3_push_over_raw_socket(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
+            s.sendall(b"HELLO 3\r\n")
+            read_until(s, b"modules")
+            s.sendall(b"SUBSCRIBE ch3\r\n")
+            self.assertIn(b">3\r\n$9\r\nsubscribe\r\n$3\r\nch3\r\n:1\r\n",
+                          read_until(s, b":1\r\n"))
+            # RESP3: other commands still run while subscribed.
+            s.sendall(b"SET k v\r\n")
+            self.assertIn(b"+OK\r\n", read_until(s, b"+OK\r\n"))
+            self.assertEqual(self.r.publish("ch3", "hi"), 1)
+            self.assertIn(b">3\r\n$7\r\nmessage\r\n$3\r\nch3\r\n$2\r\nhi\r\n",
+                          read_until(s, b"hi\r\n"))
+
+    def test_resp2_subscriber_mode(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
+            s.sendall(b"SUBSCRIBE a\r\n")
+            read_until(s, b":1\r\n")
+            s.sendall(b"GET k\r\nPING\r\n")
+            data = read_until(s, b"$0\r\n\r\n")
+            self.assertIn(b"-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+                          b"PING / QUIT / RESET are allowed in this context\r\n", data)
+            self.assertIn(b"*2\r\n$4\r\npong\r\n$0\r\n\r\n", data)
+            s.sendall(b"RESET\r\nGET k\r\n")
+            self.assertIn(b"+RESET\r\n$-1\r\n", read_until(s, b"$-1\r\n"))
+
+    def test_slow_subscriber_is_disconnected(self):
+        self.r.config_set("client-output-buffer-limit", "pubsub 512kb 0 0")
+        try:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(("127.0.0.1", self.server.port))
+            s.sendall(b"SUBSCRIBE slow\r\n")
+            read_until(s, b":1\r\n")
+            payload = "x" * 10000
+            deadline = time.time() + 20
+            gone = False
+            while time.time() < deadline and not gone:  # never reads: falls behind
+                for _ in range(100):
+                    self.r.publish("slow", payload)
+                gone = self.r.pubsub_numsub("slow")[0][1] == 0
+            self.assertTrue(gone, "the slow subscriber was not disconnected")
+            self.assertIn("overcoming of output buffer limits", self.server.read_log())
+            # A subscriber that reads is unaffected.
+            p = self.subscriber("slow")
+            self.assertEqual(self.r.publish("slow", payload), 1)
+            self.assertEqual(len(collect(p, 1)), 1)
+            p.close()
+            s.close()
+        finally:
+            self.r.config_set("client-output-buffer-limit", "pubsub 32mb 8mb 60")
+
+
+class KeyspaceEvents(harness.ServerTestCase):
+    threads = 4
+
+    def test_set_del_and_expired_events(self):
+        self.r.config_set("notify-keyspace-events", "KEA")
+        try:
+            p = self.server.client().pubsub()
+            p.psubscribe("__key*__:*")
+            self.assertIsNotNone(p.get_message(timeout=5))
+            # Keys on every shard: events come from the owning shards' threads.
+            for i in range(8):
+                self.r.set("k%d" % i, "v")
+            for i in range(8):
+                self.r.delete("k%d" % i)
+            self.r.set("ttl", "v", px=50)
+            got = collect(p, 8 * 4 + 4 + 2)
+            events = [(m["channel"].decode(), m["data"].decode()) for m in got]
+            for i in range(8):
+                self.assertIn(("__keyevent@0__:set", "k%d" % i), events)
+                self.assertIn(("__keyspace@0__:k%d" % i, "set"), events)
+                self.assertIn(("__keyevent@0__:del", "k%d" % i), events)
+            # Per key, set comes before del.
+            self.assertLess(events.index(("__keyevent@0__:set", "k3")),
+                            events.index(("__keyevent@0__:del", "k3")))
+            # Active expiry deletes "ttl" by itself within the wait.
+            self.assertIn(("__keyevent@0__:expired", "ttl"), events)
+            self.assertIn(("__keyspace@0__:ttl", "expired"), events)
+            p.close()
+        finally:
+            self.r.config_set("notify-keyspace-events", "")
+
+
+class Tracking(harness.ServerTestCase):
+    threads = 4
+
+    def test_resp2_redirect_invalidation(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as listener:
+            listener.sendall(b"CLIENT ID\r\n")
+            reply = read_until(listener, b"\r\n")
+            listener_id = int(reply[1:reply.index(b"\r\n")])
+            listener.sendall(b"SUBSCRIBE __redis__:invalidate\r\n")
+            read_until(listener, b":1\r\n")
+            cache = self.server.client()
+            cache.execute_command("CLIENT", "TRACKING", "ON", "REDIRECT", listener_id)
+            for i in range(8):  # keys on every shard
+                cache.get("key%d" % i)
+            for i in range(8):
+                self.r.set("key%d" % i, "new")
+            data = read_until(listener, b"key7\r\n")
+            for i in range(8):
+                self.assertIn(b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n"
+                              b"*1\r\n$4\r\nkey%d\r\n" % i, data)
+            cache.close()
+
+    def test_resp3_invalidation_push(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
+            s.sendall(b"HELLO 3\r\n")
+            read_until(s, b"modules")
+            s.sendall(b"CLIENT TRACKING ON\r\nGET cached\r\n")
+            read_until(s, b"_\r\n")
+            self.r.set("cached", "v")
+            self.assertIn(b">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\ncached\r\n",
+                          read_until(s, b"cached\r\n"))
+
+
+if __name__ == "__main__":
+    harness.main()
