@@ -230,6 +230,7 @@ CommandSpec kRows[] = {
   ROW("kv2.undelete", -4, kW, 1, 1, 1, CmdKv2Undelete, "@write @slow", "generic", "Shoal: restores soft-deleted versions of a versioned secret.", "7.2.4"),
   ROW("kv2.destroy", -4, kW, 1, 1, 1, CmdKv2Destroy, "@write @slow", "generic", "Shoal: wipes the data of versions of a versioned secret for good.", "7.2.4"),
   ROW("kv2.config", -3, kW|kD, 1, 1, 1, CmdKv2Config, "@write @slow", "generic", "Shoal: sets the metadata of a versioned secret.", "7.2.4"),
+  ROW("kv2.restore", -10, kW|kD, 1, 1, 1, CmdKv2Restore, "@write @slow", "generic", "Shoal: replaces a key with a versioned secret in a given state (what an AOF rewrite writes).", "7.2.4"),
   ROW("kv2.list", 2, kR|kAllShards, 0, 0, 0, CmdKv2List, "@read @slow", "generic", "Shoal: lists the versioned secrets directly under a path.", "7.2.4"),
 
   // --- tags, retention, holds (Shoal) ---

@@ -110,6 +110,7 @@ std::string ScriptSha(ArgList args, bool by_sha);
 SHOAL_HANDLER(CmdKv2Put); SHOAL_HANDLER(CmdKv2Patch); SHOAL_HANDLER(CmdKv2Get);
 SHOAL_HANDLER(CmdKv2Metadata); SHOAL_HANDLER(CmdKv2Delete); SHOAL_HANDLER(CmdKv2Undelete);
 SHOAL_HANDLER(CmdKv2Destroy); SHOAL_HANDLER(CmdKv2Config); SHOAL_HANDLER(CmdKv2List);
+SHOAL_HANDLER(CmdKv2Restore);
 
 // tag_family.cc, retention_family.cc (key tags, retention locks, legal holds)
 SHOAL_HANDLER(CmdHMerge);  // hash_family.cc

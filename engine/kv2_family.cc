@@ -272,4 +272,51 @@ void CmdKv2List(CommandContext& ctx) {
   ctx.reply.BulkArray(names.data(), names.size());
 }
 
+// KV2.RESTORE key current oldest created updated max-versions cas-required
+//   ncustom [name value ...] nversions [number created deletion destroyed nfields
+//   [field value ...] ...]
+// Replaces the key with a versioned secret in exactly this state: what an AOF rewrite
+// writes (src/persistence/aof_rewrite.cc), so that replay restores versions, times and
+// deletions as they were. Replies OK, or a syntax error for a malformed state.
+void CmdKv2Restore(CommandContext& ctx) {
+  size_t i = 2;
+  auto number = [&](int64_t* v) { return i < ctx.argc() && ParseInt64(ctx.arg(i++), v); };
+  auto fields = [&](Fields* out) {
+    int64_t n;
+    if (!number(&n) || n < 0 || static_cast<size_t>(n) > (ctx.argc() - i) / 2) return false;
+    for (int64_t j = 0; j < n; ++j, i += 2) out->emplace_back(ctx.arg(i), ctx.arg(i + 1));
+    *out = Kv2Object::Normalize(std::move(*out));
+    return true;
+  };
+  int64_t current, oldest, created, updated, max_versions, cas_required, versions;
+  Fields custom;
+  if (!number(&current) || !number(&oldest) || !number(&created) || !number(&updated) ||
+      !number(&max_versions) || !number(&cas_required) || !fields(&custom) ||
+      !number(&versions) || current < 0 || oldest < 0 || max_versions < 0 ||
+      max_versions > UINT32_MAX || versions < 0) {
+    return ctx.Error(errors::kSyntax);
+  }
+  auto kv = std::make_unique<Kv2Object>(created);
+  kv->Restore(static_cast<uint64_t>(current), static_cast<uint64_t>(oldest), created, updated);
+  kv->set_max_versions(static_cast<uint32_t>(max_versions));
+  kv->set_cas_required(cas_required != 0);
+  kv->set_custom(std::move(custom));
+  for (int64_t v = 0; v < versions; ++v) {
+    int64_t n, destroyed;
+    Kv2Object::Version version;
+    if (!number(&n) || !number(&version.created_ms) || !number(&version.deletion_ms) ||
+        !number(&destroyed) || !fields(&version.data) || n < 1 || n > current) {
+      return ctx.Error(errors::kSyntax);
+    }
+    version.destroyed = destroyed != 0;
+    kv->RestoreVersion(static_cast<uint64_t>(n), std::move(version));
+  }
+  if (i != ctx.argc()) return ctx.Error(errors::kSyntax);
+  std::string_view key = ctx.arg(1);
+  Db& db = ctx.db(key);
+  if (KeyNode* old = db.Find(key)) db.Delete(old);
+  db.AddObject(key, std::move(kv));
+  ctx.reply.Ok();
+}
+
 }  // namespace shoal::engine

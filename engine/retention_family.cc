@@ -107,6 +107,7 @@ void CmdRetain(CommandContext& ctx) {
     db.meta().SetRetention(key, 0);
     if (node->has_expiry()) node = db.SetExpire(node, node->expire_at());  // re-arm expiry
     db.TrimMeta(node);
+    db.NotifyWrite(key);
     return ctx.reply.Ok();
   }
   if (ctx.argc() == 3) {
@@ -125,6 +126,9 @@ void CmdRetain(CommandContext& ctx) {
   if (until < current) return ctx.Error(errors::kRetentionShortened);
   db.EditMeta(node);
   db.meta().SetRetention(key, until);
+  db.NotifyWrite(key);
+  // Journaled with the absolute time, as Redis journals EXPIRE as PEXPIREAT.
+  if (ctx.journaling()) ctx.Propagate({"RETAIN", key, "UNTIL", StrCat(until)});
   ctx.reply.Ok();
 }
 
@@ -143,6 +147,7 @@ void CmdLegalHold(CommandContext& ctx) {
   if (!on && meta == nullptr) return ctx.reply.Ok();
   db.EditMeta(node);
   db.meta().SetLegalHold(key, on);
+  db.NotifyWrite(key);
   if (!on) {
     if (node->has_expiry()) node = db.SetExpire(node, node->expire_at());  // re-arm expiry
     db.TrimMeta(node);

@@ -69,6 +69,8 @@ int64_t ApplyTags(CommandContext& ctx, Db& db, KeyNode* node, size_t from) {
   for (size_t i = from; i < ctx.argc(); i += 2) {
     added += db.meta().SetTag(node->key(), ctx.arg(i), ctx.arg(i + 1));
   }
+  // A change of the key as far as WATCH, the journal and the save rules go.
+  db.NotifyWrite(node->key());
   return added;
 }
 
@@ -112,6 +114,7 @@ void CmdTagDel(CommandContext& ctx) {
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) removed += db.meta().DeleteTag(key, ctx.arg(i));
   db.TrimMeta(node);
+  if (removed > 0) db.NotifyWrite(key);
   ctx.reply.Integer(removed);
 }
 

@@ -6,6 +6,7 @@
 
 #include "engine/db.h"
 #include "engine/hash_object.h"
+#include "engine/kv2_object.h"
 #include "engine/list_object.h"
 #include "engine/set_object.h"
 #include "engine/shard.h"
@@ -96,6 +97,36 @@ void DumpStream(std::string* out, std::string_view key, const engine::StreamObje
   }
 }
 
+// KV2.RESTORE with the whole state (kv2_family.cc).
+void DumpKv2(std::string* out, std::string_view key, const engine::Kv2Object& kv) {
+  Command c(out);
+  c.Add("KV2.RESTORE").Add(key).Own(StrCat(kv.current_version())).Own(StrCat(kv.oldest_version()))
+      .Own(StrCat(kv.created_ms())).Own(StrCat(kv.updated_ms())).Own(StrCat(kv.max_versions()))
+      .Add(kv.cas_required() ? "1" : "0").Own(StrCat(kv.custom().size()));
+  for (const auto& [name, value] : kv.custom()) c.Add(name).Add(value);
+  c.Own(StrCat(kv.versions().size()));
+  for (const auto& [number, v] : kv.versions()) {
+    c.Own(StrCat(number)).Own(StrCat(v.created_ms)).Own(StrCat(v.deletion_ms))
+        .Add(v.destroyed ? "1" : "0").Own(StrCat(v.data.size()));
+    for (const auto& [field, value] : v.data) c.Add(field).Add(value);
+  }
+  c.Emit();
+}
+
+// A key's tags, retention and hold, after its value (a retained key refuses writes).
+void DumpMeta(std::string* out, std::string_view key, const engine::KeyMeta& meta, int64_t now) {
+  if (!meta.tags.empty()) {
+    Command c(out);
+    c.Add("TAG.SET").Add(key);
+    for (const auto& [name, value] : meta.tags) c.Add(name).Add(value);
+    c.Emit();
+  }
+  if (meta.retained(now)) {
+    Command(out).Add("RETAIN").Add(key).Add("UNTIL").Own(StrCat(meta.retain_until_ms)).Emit();
+  }
+  if (meta.legal_hold) Command(out).Add("LEGALHOLD").Add(key).Add("ON").Emit();
+}
+
 void DumpKey(std::string* out, KeyNode* node) {
   std::string_view key = node->key();
   switch (Db::TypeOf(node)) {
@@ -140,6 +171,9 @@ void DumpKey(std::string* out, KeyNode* node) {
     case ObjType::kStream:
       DumpStream(out, key, *static_cast<const engine::StreamObject*>(Db::ObjectOf(node)));
       break;
+    case ObjType::kKv2:
+      DumpKv2(out, key, *static_cast<const engine::Kv2Object*>(Db::ObjectOf(node)));
+      break;
   }
   if (int64_t at = Db::ExpireAt(node); at != 0) {
     Command(out).Add("PEXPIREAT").Add(key).Own(StrCat(at)).Emit();
@@ -160,6 +194,7 @@ void DumpDataset(engine::Engine& engine, std::string* out) {
           selected = true;
         }
         DumpKey(out, node);
+        if (const engine::KeyMeta* meta = db.MetaOf(node)) DumpMeta(out, node->key(), *meta, db.now_ms());
       });
     }
   }

@@ -265,6 +265,43 @@ TEST_P(Kv2FamilyTest, GenericCommands) {
   EXPECT_GT(Run({"memory", "usage", "r"}).integer, 0);
 }
 
+// KV2.RESTORE: the state an AOF rewrite writes, restored exactly.
+TEST_P(Kv2FamilyTest, Restore) {
+  EXPECT_THAT(Run({"kv2.restore", "r", "3", "1", "100", "200", "5", "1", "1", "o", "ops", "2",
+                   "2", "110", "150", "0", "1", "f", "v2", "3", "120", "0", "1", "0"}),
+              OkArg());
+  EXPECT_EQ(MetaInt("r", "current_version"), 3);
+  EXPECT_EQ(MetaInt("r", "oldest_version"), 1);
+  EXPECT_EQ(MetaInt("r", "created_time"), 100);
+  EXPECT_EQ(MetaInt("r", "updated_time"), 200);
+  EXPECT_EQ(MetaInt("r", "max_versions"), 5);
+  EXPECT_EQ(MetaInt("r", "cas_required"), 1);
+  EXPECT_THAT(Versions("r"), ElementsAre("2", "3"));
+  EXPECT_EQ(VersionMeta("r", "2").elems[3].integer, 150);
+  EXPECT_EQ(VersionMeta("r", "3").elems[5].integer, 1);
+  EXPECT_THAT(Run({"kv2.get", "r"}), NilArg());  // 3 is destroyed
+  EXPECT_THAT(Run({"kv2.get", "r", "version", "2"}), NilArg());  // deleted
+  EXPECT_THAT(Run({"kv2.undelete", "r", "versions", "2"}), IntArg(1));
+  EXPECT_THAT(Strings(Run({"kv2.get", "r", "version", "2"})), ElementsAre("f", "v2"));
+  // It replaces whatever was there.
+  Run({"set", "s", "x"});
+  EXPECT_THAT(Run({"kv2.restore", "s", "0", "0", "1", "1", "10", "0", "0", "0"}), OkArg());
+  EXPECT_THAT(Run({"type", "s"}), SimpleArg("kv2"));
+  // Malformed states.
+  EXPECT_THAT(Run({"kv2.restore", "s", "0", "0", "1", "1", "10", "0", "0", "1"}),
+              ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"kv2.restore", "s", "1", "0", "1", "1", "10", "0", "0", "1", "5", "1", "0",
+                   "0", "0"}),
+              ErrArg("ERR syntax error"));  // version past current
+  EXPECT_THAT(Run({"kv2.restore", "s", "x", "0", "1", "1", "10", "0", "0", "0"}),
+              ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"kv2.restore", "s", "0", "0", "1", "1", "10", "0", "9", "0"}),
+              ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"kv2.restore", "s", "0", "0", "1", "1", "10", "0", "0", "0", "extra"}),
+              ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"kv2.restore", "s", "0"}), ErrArg("ERR wrong number of arguments"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Shards, Kv2FamilyTest, ShardCounts());
 
 }  // namespace

@@ -19,6 +19,7 @@ using engine::ArrArg;
 using engine::BulkArg;
 using engine::IntArg;
 using engine::NilArg;
+using engine::SimpleArg;
 using engine::StrArray;
 using engine::Value;
 using ::testing::ElementsAre;
@@ -186,6 +187,8 @@ TEST_P(AofFileTest, GroupCommitCallsBackOnceDurable) {
 
 // Everything the Aof writes (the first base, appends, a rewrite) replays to the same data.
 TEST_P(AofFileTest, WrittenFilesReplayToTheSameDataset) {
+  Value kv2_before;
+  int64_t retain_until = 0;
   Run({"set", "before", "open"});  // in the first base
   {
     Aof aof(engine_.get(), paths_);
@@ -203,6 +206,16 @@ TEST_P(AofFileTest, WrittenFilesReplayToTheSameDataset) {
     Run({"select", "5"});
     Run({"incrbyfloat", "f", "2.5"});
     Run({"select", "0"});
+    // Shoal's own: a versioned secret (KV2.RESTORE in the base), tags, retention, hold.
+    Run({"kv2.put", "secret", "user", "u1"});
+    Run({"kv2.put", "secret", "user", "u2"});
+    Run({"kv2.delete", "secret", "versions", "1"});
+    Run({"kv2.config", "secret", "cas-required", "yes", "custom", "owner", "ops"});
+    Run({"tag.set", "h", "env", "prod"});
+    Run({"retain", "h", "3600"});
+    Run({"legalhold", "l", "on"});
+    kv2_before = Run({"kv2.metadata", "secret"});
+    retain_until = Run({"retain", "h"}).integer;
     ASSERT_TRUE(aof.StartRewrite());
     aof.WaitRewrite();
     Run({"set", "after", "rewrite"});
@@ -228,6 +241,12 @@ TEST_P(AofFileTest, WrittenFilesReplayToTheSameDataset) {
   EXPECT_THAT(pending.elems[1], BulkArg("1-1"));
   EXPECT_THAT(Run({"get", "after"}), BulkArg("rewrite"));
   EXPECT_THAT(Run({"exists", "before"}), IntArg(0));
+  EXPECT_EQ(Run({"kv2.metadata", "secret"}), kv2_before);
+  EXPECT_THAT(StrArray(Run({"kv2.get", "secret"})), ElementsAre("user", "u2"));
+  EXPECT_THAT(Run({"kv2.get", "secret", "version", "1"}), NilArg());
+  EXPECT_THAT(StrArray(Run({"tag.get", "h"})), ElementsAre("env", "prod"));
+  EXPECT_THAT(Run({"retain", "h"}), IntArg(retain_until));
+  EXPECT_THAT(Run({"legalhold", "l", "status"}), SimpleArg("ON"));
   Run({"select", "5"});
   EXPECT_THAT(Run({"get", "f"}), BulkArg("2.5"));
   // One base and one incr file remain, listed in the manifest.

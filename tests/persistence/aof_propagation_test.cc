@@ -82,6 +82,20 @@ TEST_P(AofPropagationTest, RelativeTtlsBecomeAbsolute) {
   EXPECT_THAT(Log(), ElementsAre("0: DEL k", "0: set k v", "0: DEL k"));
 }
 
+TEST_P(AofPropagationTest, RetentionIsJournaledWithItsEnd) {
+  Run({"set", "k", "v"});
+  Log();
+  EXPECT_THAT(Run({"retain", "k", "10"}), OkArg());
+  EXPECT_THAT(Run({"retain", "k", "until", StrCat(At(20000))}), OkArg());
+  EXPECT_THAT(Log(), ElementsAre(StrCat("0: RETAIN k UNTIL ", At(10000)),
+                                 StrCat("0: RETAIN k UNTIL ", At(20000))));
+  // Tags and holds are journaled as they are; a change that changes nothing is not.
+  EXPECT_THAT(Run({"tag.set", "k", "env", "prod"}), IntArg(1));
+  EXPECT_THAT(Run({"tag.del", "k", "nope"}), IntArg(0));
+  EXPECT_THAT(Run({"legalhold", "k", "on"}), OkArg());
+  EXPECT_THAT(Log(), ElementsAre("0: tag.set k env prod", "0: legalhold k on"));
+}
+
 TEST_P(AofPropagationTest, FloatIncrementsBecomeSets) {
   EXPECT_THAT(Run({"set", "f", "1", "ex", "100"}), OkArg());
   Log();
