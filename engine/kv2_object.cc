@@ -38,41 +38,37 @@ uint64_t Kv2Object::Put(Fields data, int64_t now_ms) {
   return current_;
 }
 
-int64_t Kv2Object::Delete(const std::vector<uint64_t>& versions, int64_t now_ms) {
+template <typename Applies, typename Change>
+int64_t Kv2Object::ChangeEach(const std::vector<uint64_t>& versions, int64_t now_ms,
+                              Applies applies, Change change) {
   int64_t changed = 0;
   for (uint64_t n : versions) {
     Version* v = Find(n);
-    if (v == nullptr || !v->live()) continue;
-    v->deletion_ms = now_ms;
+    if (v == nullptr || !applies(*v)) continue;
+    change(*v);
     ++changed;
   }
   if (changed > 0) updated_ms_ = now_ms;
   return changed;
+}
+
+int64_t Kv2Object::Delete(const std::vector<uint64_t>& versions, int64_t now_ms) {
+  return ChangeEach(versions, now_ms, [](const Version& v) { return v.live(); },
+                    [&](Version& v) { v.deletion_ms = now_ms; });
 }
 
 int64_t Kv2Object::Undelete(const std::vector<uint64_t>& versions, int64_t now_ms) {
-  int64_t changed = 0;
-  for (uint64_t n : versions) {
-    Version* v = Find(n);
-    if (v == nullptr || v->destroyed || v->deletion_ms == 0) continue;
-    v->deletion_ms = 0;
-    ++changed;
-  }
-  if (changed > 0) updated_ms_ = now_ms;
-  return changed;
+  return ChangeEach(versions, now_ms,
+                    [](const Version& v) { return !v.destroyed && v.deletion_ms != 0; },
+                    [](Version& v) { v.deletion_ms = 0; });
 }
 
 int64_t Kv2Object::Destroy(const std::vector<uint64_t>& versions, int64_t now_ms) {
-  int64_t changed = 0;
-  for (uint64_t n : versions) {
-    Version* v = Find(n);
-    if (v == nullptr || v->destroyed) continue;
-    v->destroyed = true;
-    Fields().swap(v->data);
-    ++changed;
-  }
-  if (changed > 0) updated_ms_ = now_ms;
-  return changed;
+  return ChangeEach(versions, now_ms, [](const Version& v) { return !v.destroyed; },
+                    [](Version& v) {
+                      v.destroyed = true;
+                      Fields().swap(v.data);
+                    });
 }
 
 Kv2Object::Fields Kv2Object::Normalize(Fields fields) {

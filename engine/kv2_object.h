@@ -88,6 +88,11 @@ class Kv2Object : public Object {
   static Fields Merge(const Fields& base, const Fields& patch);
 
  private:
+  // Applies `change` to each named kept version for which `applies` holds; counts them.
+  template <typename Applies, typename Change>
+  int64_t ChangeEach(const std::vector<uint64_t>& versions, int64_t now_ms, Applies applies,
+                     Change change);
+
   uint64_t current_ = 0;
   uint64_t oldest_ = 0;
   int64_t created_ms_;
