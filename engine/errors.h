@@ -232,6 +232,9 @@ inline constexpr std::string_view kNoPersistence =
     "ERR persistence is not available: no Persistence is installed (embedded engine)";
 inline constexpr std::string_view kSaveFailed = "ERR";
 inline constexpr std::string_view kBgSaveInProgress = "ERR Background save already in progress";
+inline constexpr std::string_view kBgSaveWhileRewriting =
+    "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE "
+    "in order to schedule a BGSAVE whenever possible.";
 inline constexpr std::string_view kReloadFailed =
     "ERR Error trying to load the RDB dump, check server logs.";
 

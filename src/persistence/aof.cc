@@ -290,11 +290,16 @@ bool Aof::StartRewrite() {
     std::vector<unsigned> all;
     for (unsigned i = 0; i < engine_->shard_count(); ++i) all.push_back(i);
     std::promise<void> done;
+    RewriteSnapshot snapshot(engine_);
+    bool scanned = false;
     engine_->shard(0).executor().Post([&] {
       auto tx = std::make_shared<engine::Transaction>(engine_, 0, all);
-      tx->Start([&] { error = SwitchIncr(&base); }, [&] { done.set_value(); });
+      tx->Start([&] { error = SwitchIncr(&base, &snapshot, &scanned); },
+                [&] { done.set_value(); });
     });
     done.get_future().wait();
+    // The shards run again; each writes its keys as of the switch between commands.
+    if (scanned) base = snapshot.Wait();
     if (error.empty()) {
       FinishRewrite(std::move(base));
     } else {
@@ -311,8 +316,11 @@ void Aof::WaitRewrite() {
   if (rewriter_.joinable()) rewriter_.join();
 }
 
-std::string Aof::SwitchIncr(std::string* base) {
-  DumpDataset(*engine_, base);
+std::string Aof::SwitchIncr(std::string* base, RewriteSnapshot* snapshot, bool* scanned) {
+  // The base is the dataset at this instant: a snapshot that the shards write once they
+  // run again, or, while a BGSAVE's snapshot runs, a dump made now with every shard held.
+  *scanned = snapshot->Start(engine_->clock().NowMs());
+  if (!*scanned) DumpDataset(*engine_, base);
   std::lock_guard<std::mutex> file_lock(file_mu_);
   std::string pending;
   {

@@ -33,6 +33,7 @@
 #include "engine/engine.h"
 #include "engine/journal.h"
 #include "src/persistence/aof_manifest.h"
+#include "src/persistence/aof_rewrite.h"
 
 namespace shoal::server {
 
@@ -89,7 +90,9 @@ class Aof final : public engine::Journal {
   void Encode(int db, engine::ArgList args);  // holds mu_
   // The rewrite's steps: the parked part (dump + switch to a new incr file), then the
   // background part (base file, final manifest, old files removed).
-  std::string SwitchIncr(std::string* base);  // every shard parked
+  // Every shard parked: starts the new incr file and the base's snapshot (*scanned), or
+  // dumps the base into *base when a BGSAVE's snapshot is running.
+  std::string SwitchIncr(std::string* base, RewriteSnapshot* snapshot, bool* scanned);
   void FinishRewrite(std::string base);
   std::string OpenIncr(const std::string& name);  // holds file_mu_
 

@@ -127,7 +127,7 @@ void DumpMeta(std::string* out, std::string_view key, const engine::KeyMeta& met
   if (meta.legal_hold) Command(out).Add("LEGALHOLD").Add(key).Add("ON").Emit();
 }
 
-void DumpKey(std::string* out, KeyNode* node) {
+void DumpKey(std::string* out, const KeyNode* node) {
   std::string_view key = node->key();
   switch (Db::TypeOf(node)) {
     case ObjType::kString:
@@ -198,6 +198,55 @@ void DumpDataset(engine::Engine& engine, std::string* out) {
       });
     }
   }
+}
+
+// One shard's part of a RewriteSnapshot: its keys as commands, as they were at the start.
+class RewriteSnapshot::Part : public engine::SnapshotSink {
+ public:
+  Part(RewriteSnapshot* owner, int64_t start_ms) : owner_(owner), start_ms_(start_ms) {}
+  void Key(int db, const KeyNode* node, const engine::KeyMeta* meta) override {
+    if (db != db_) {
+      Command(&out).Add("SELECT").Own(StrCat(db)).Emit();
+      db_ = db;
+    }
+    DumpKey(&out, node);
+    if (meta != nullptr) DumpMeta(&out, node->key(), *meta, start_ms_);
+  }
+  void Done() override {
+    std::lock_guard<std::mutex> lock(owner_->mu_);
+    if (--owner_->pending_ == 0) owner_->cv_.notify_all();
+  }
+  std::string out;
+
+ private:
+  RewriteSnapshot* owner_;
+  int64_t start_ms_;
+  int db_ = -1;
+};
+
+RewriteSnapshot::RewriteSnapshot(engine::Engine* engine) : engine_(engine) {}
+RewriteSnapshot::~RewriteSnapshot() = default;
+
+bool RewriteSnapshot::Start(int64_t start_ms) {
+  for (unsigned s = 0; s < engine_->shard_count(); ++s) {
+    if (engine_->shard(s).snapshot_sink() != nullptr) return false;
+  }
+  pending_ = engine_->shard_count();
+  for (unsigned s = 0; s < engine_->shard_count(); ++s) {
+    parts_.push_back(std::make_unique<Part>(this, start_ms));
+    engine_->shard(s).BeginSnapshot(parts_.back().get(), start_ms);
+  }
+  return true;
+}
+
+std::string RewriteSnapshot::Wait() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return pending_ == 0; });
+  }
+  std::string base;
+  for (auto& part : parts_) base += part->out;
+  return base;
 }
 
 }  // namespace shoal::server

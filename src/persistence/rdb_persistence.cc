@@ -215,6 +215,10 @@ std::string RdbPersistence::Save(engine::Engine& engine) {
 std::string RdbPersistence::BgSave(engine::Engine& engine) {
   std::lock_guard<std::mutex> lock(mu_);
   if (bgsave_in_progress_.load()) return std::string(engine::errors::kBgSaveInProgress);
+  // An AOF rewrite's snapshot is running (one snapshot per shard at a time).
+  if (engine.shard(0).snapshot_sink() != nullptr) {
+    return std::string(engine::errors::kBgSaveWhileRewriting);
+  }
   job_.reset();  // the last one's finisher is done (it cleared in_progress last)
   const int64_t now = NowMs(engine);
   last_bgsave_try_s_ = now / 1000;

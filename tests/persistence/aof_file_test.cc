@@ -4,12 +4,14 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <future>
 #include <fstream>
 #include <sstream>
 
 #include "src/persistence/aof.h"
 #include "src/persistence/aof_load.h"
+#include "protocol/strings.h"
 #include "tests/engine/test_util.h"
 
 namespace shoal::server {
@@ -254,6 +256,51 @@ TEST_P(AofFileTest, WrittenFilesReplayToTheSameDataset) {
   EXPECT_EQ(manifest, "file appendonly.aof.2.base.aof seq 2 type b\n"
                       "file appendonly.aof.2.incr.aof seq 2 type i\n");
   EXPECT_FALSE(std::filesystem::exists(paths_.file("appendonly.aof.1.incr.aof")));
+}
+
+// BGREWRITEAOF does not stop the shards: its base is a snapshot that the shards write
+// between commands, so writes made while it runs are served at once, go to the new incr
+// file, and never leak into the base.
+TEST_P(AofFileTest, RewriteBaseIsTheDatasetAtItsStart) {
+  constexpr int kKeys = 3000;
+  for (int i = 0; i < kKeys; ++i) Run({"set", shoal::StrCat("k", i), "old"});
+  {
+    Aof aof(engine_.get(), paths_);
+    ASSERT_EQ(aof.Open(), "");
+    ASSERT_TRUE(aof.StartRewrite());
+    for (int i = 0; i < kKeys; ++i) Run({"set", shoal::StrCat("k", i), "new"});
+    Run({"del", "k0"});
+    aof.WaitRewrite();
+    engine_->set_journal(nullptr);
+    aof.Close();
+  }
+  // The base is the dataset at one instant (when the rewrite's transaction ran): the
+  // keys written before it hold "new", the rest "old". The writes went in key order, so
+  // the "new" keys are k0 .. k(n-1) for some n.
+  std::string base = ReadAll(paths_.file("appendonly.aof.2.base.aof"));
+  std::map<int, std::string> values;
+  for (size_t at = base.find("SET\r\n"); at != std::string::npos;
+       at = base.find("SET\r\n", at + 1)) {
+    size_t key = base.find("\r\nk", at + 5) + 2;  // at the "k"
+    size_t key_end = base.find("\r\n", key);
+    size_t value = base.find("\r\n", key_end + 2) + 2;
+    values[std::stoi(base.substr(key + 1, key_end - key - 1))] = base.substr(value, 3);
+  }
+  size_t n = 0;
+  while (n < kKeys && values.count(static_cast<int>(n)) && values[static_cast<int>(n)] == "new") {
+    ++n;
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    if (i == 0 && values.count(0) == 0) continue;  // deleted before the instant
+    ASSERT_EQ(values[i], static_cast<size_t>(i) < n ? "new" : "old") << "k" << i << " n=" << n;
+  }
+  Restart();
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_THAT(Run({"get", "k1"}), BulkArg("new"));
+  EXPECT_THAT(Run({"get", shoal::StrCat("k", kKeys - 1)}), BulkArg("new"));
+  EXPECT_THAT(Run({"exists", "k0"}), IntArg(0));
+  EXPECT_THAT(Run({"dbsize"}), IntArg(kKeys - 1));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, AofFileTest, engine::ShardCounts());
