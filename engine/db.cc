@@ -41,6 +41,12 @@ KeyMeta& Db::EditMeta(KeyNode* node) {
   return meta_.Get(node->key());
 }
 
+void Db::SetMeta(KeyNode* node, KeyMeta meta) {
+  EditMeta(node);
+  meta_.Put(node->key(), std::move(meta));
+  TrimMeta(node);
+}
+
 void Db::TrimMeta(KeyNode* node) {
   if (meta_.EraseIfEmpty(node->key())) {
     node->set_user_flags(node->flags() & 0xE & ~KeyMetaStore::kHasMeta);
@@ -228,10 +234,7 @@ KeyNode* Db::Attach(KeyNode* node, KeyMeta meta) {
   BeforeCreate(node->key());
   table_.Attach(node);
   node->set_user_flags(node->flags() & 0xE & ~KeyMetaStore::kHasMeta);
-  if (!meta.empty()) {
-    EditMeta(node);
-    meta_.Put(node->key(), std::move(meta));
-  }
+  if (!meta.empty()) SetMeta(node, std::move(meta));
   if (node->has_expiry()) {
     ++expires_;
     node->set_aux(0);  // this shard's wheel has no entry for it yet
@@ -257,10 +260,7 @@ KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
     moved = dst.AddObject(new_key, std::move(object), expire_at);
   }
   Delete(node);
-  if (!meta.empty()) {
-    dst.EditMeta(moved);
-    dst.meta_.Put(new_key, std::move(meta));
-  }
+  if (!meta.empty()) dst.SetMeta(moved, std::move(meta));
   return moved;
 }
 

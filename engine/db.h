@@ -115,6 +115,8 @@ class Db {
   }
   // The key's metadata entry, created when missing (the node gets the flag).
   KeyMeta& EditMeta(KeyNode* node);
+  // Gives the node this metadata (replacing any), or none when it is empty.
+  void SetMeta(KeyNode* node, KeyMeta meta);
   // Drops the node's metadata entry when it became empty.
   void TrimMeta(KeyNode* node);
   // Retained or held now: no delete, no expiry.

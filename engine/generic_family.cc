@@ -307,9 +307,7 @@ void CmdCopy(CommandContext& ctx) {
                       : dst.AddObject(to, Db::ObjectOf(node)->Clone(), expire_at);
   // Tags go with the copy; a retention or a hold stays with the original.
   if (const KeyMeta* meta = src.MetaOf(node); meta != nullptr && !meta->tags.empty()) {
-    KeyMeta tags{.tags = meta->tags};  // a copy first: EditMeta may move src's entries
-    dst.EditMeta(copy);
-    dst.meta().Put(to, std::move(tags));
+    dst.SetMeta(copy, KeyMeta{.tags = meta->tags});  // copied first: src's entry may move
   }
   dst.Notify(kNotifyGeneric, "copy_to", to);
   ctx.reply.Integer(1);

@@ -73,15 +73,11 @@ void Connection::Start() {
   std::weak_ptr<Connection> weak = weak_from_this();
   session_->set_close_hook([weak, server = server_, shard = shard_] {
     // Any thread: CLIENT KILL, QUIT. The socket is closed on the connection's own thread.
-    server->Post(shard, [weak] {
-      if (auto self = weak.lock()) self->Shutdown();
-    });
+    server->PostTo(shard, weak, &Connection::Shutdown);
   });
   session_->inbox()->SetWake([weak, server = server_, shard = shard_] {
     // The publisher's thread, under the inbox's lock: only post.
-    server->Post(shard, [weak] {
-      if (auto self = weak.lock()) self->DeliverPushes();
-    });
+    server->PostTo(shard, weak, &Connection::DeliverPushes);
   });
   server_->Track(shared_from_this());
   if (!loop_->Watch(fd_, EPOLLIN, this)) return Shutdown();
@@ -89,12 +85,7 @@ void Connection::Start() {
   state_ = State::kReading;
 }
 
-void Connection::Close() {
-  std::weak_ptr<Connection> weak = weak_from_this();
-  server_->Post(shard_, [weak] {
-    if (auto self = weak.lock()) self->Shutdown();
-  });
-}
+void Connection::Close() { server_->PostTo(shard_, weak_from_this(), &Connection::Shutdown); }
 
 void Connection::OnEvent(uint32_t events) {
   // A script of ours is running and the loop is polling while it is busy: our input and

@@ -51,6 +51,14 @@ class Server {
   engine::Engine& engine() { return *engine_; }
   // Thread-safe: runs `task` on shard `shard`'s thread.
   void Post(unsigned shard, engine::Task task);
+  // Thread-safe: runs (object->*method)() on shard `shard`'s thread, unless the object
+  // (a connection) is gone by then.
+  template <typename T>
+  void PostTo(unsigned shard, std::weak_ptr<T> object, void (T::*method)()) {
+    Post(shard, [object = std::move(object), method] {
+      if (auto self = object.lock()) ((*self).*method)();
+    });
+  }
   unsigned port() const { return port_; }
   unsigned http_port() const { return http_port_; }  // 0: no HTTP front
 

@@ -61,11 +61,8 @@ HttpConnection::~HttpConnection() {
 }
 
 void HttpConnection::Start() {
-  std::weak_ptr<HttpConnection> weak = weak_from_this();
-  session_->set_close_hook([weak, server = server_, shard = shard_] {
-    server->Post(shard, [weak] {
-      if (auto self = weak.lock()) self->Shutdown();
-    });
+  session_->set_close_hook([weak = weak_from_this(), server = server_, shard = shard_] {
+    server->PostTo(shard, weak, &HttpConnection::Shutdown);
   });
   server_->Track(shared_from_this());
   if (!loop_->Watch(fd_, EPOLLIN, this)) return Shutdown();
@@ -73,10 +70,7 @@ void HttpConnection::Start() {
 }
 
 void HttpConnection::Close() {
-  std::weak_ptr<HttpConnection> weak = weak_from_this();
-  server_->Post(shard_, [weak] {
-    if (auto self = weak.lock()) self->Shutdown();
-  });
+  server_->PostTo(shard_, weak_from_this(), &HttpConnection::Shutdown);
 }
 
 // --- Parser callbacks ---------------------------------------------------------------------

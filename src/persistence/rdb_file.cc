@@ -199,8 +199,7 @@ std::string LoadAll(engine::Engine& engine, const std::string& path, int64_t now
     engine::Db& db = engine.shard(engine.ShardOf(record.key)).db(record.db);
     engine::KeyNode* node = db.table().Find(record.key);
     if (node == nullptr) return;  // the key had expired
-    db.EditMeta(node);
-    db.meta().Put(record.key, std::move(record.meta));
+    db.SetMeta(node, std::move(record.meta));
   });
   if (map != nullptr) munmap(map, size);
   if (loaded) *loaded = n;
