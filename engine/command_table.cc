@@ -197,6 +197,7 @@ CommandSpec kRows[] = {
   ROW("object|refcount", 3, kR, 2, 2, 1, CmdObjectRefCount, "@keyspace @read @slow", "generic", "Returns the reference count of a value of a key.", "2.2.3"),
   ROW("object|idletime", 3, kR, 2, 2, 1, CmdObjectIdleTime, "@keyspace @read @slow", "generic", "Returns the time since the last access to a Redis object.", "2.2.3"),
   ROW("object|freq", 3, kR, 2, 2, 1, CmdObjectFreq, "@keyspace @read @slow", "generic", "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0"),
+  ROW("object|mtime", 3, kR, 2, 2, 1, CmdObjectMTime, "@keyspace @read @slow", "generic", "Returns the unix time in milliseconds of the last write to a key.", "7.0.0"),
   ROW("object|help", 2, kLS, 0, 0, 0, CmdObjectHelp, "@keyspace @slow", "generic", "Returns helpful text about the different subcommands.", "6.2.0"),
   ROW("memory", -2, kContainer, 0, 0, 0, nullptr, "@slow", "server", "A container for memory diagnostics commands.", "4.0.0"),
   ROW("memory|usage", -3, kR, 2, 2, 1, CmdMemoryUsage, "@read @slow", "server", "Estimates the memory usage of a key.", "4.0.0"),

@@ -299,6 +299,21 @@ void Config::RefreshCached(const std::string& name, const std::string& value) {
     list_fill_.store(static_cast<int>(v), std::memory_order_relaxed);
     return;
   }
+  static const char* const kEvictionNames[] = {"maxmemory", "maxmemory-policy", "maxmemory-samples",
+                                               "lfu-log-factor", "lfu-decay-time"};
+  for (size_t i = 0; i < 5; ++i) {
+    if (name != kEvictionNames[i]) continue;
+    int64_t v = 0;
+    if (i == 1) {
+      EvictionPolicy policy = EvictionPolicy::kNoEviction;
+      ParseEvictionPolicy(value, &policy);
+      v = static_cast<int64_t>(policy);
+    } else {
+      SimpleAtoi(value, &v);
+    }
+    eviction_[i].store(v, std::memory_order_relaxed);
+    return;
+  }
   static const char* const kSetNames[] = {"set-max-intset-entries", "set-max-listpack-entries",
                                           "set-max-listpack-value"};
   for (size_t i = 0; i < 3; ++i) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/eviction.h"
 #include "engine/object.h"
 #include "engine/pubsub.h"
 
@@ -75,6 +76,24 @@ class Config {
                        pubsub_limit_[2].load(std::memory_order_relaxed)};
   }
 
+  // maxmemory, maxmemory-policy, maxmemory-samples, lfu-log-factor, lfu-decay-time.
+  // Lock-free: every write checks the limit and every lookup updates the access clock.
+  EvictionSettings GetEviction() const {
+    EvictionSettings s;
+    s.maxmemory = eviction_[0].load(std::memory_order_relaxed);
+    s.policy = static_cast<EvictionPolicy>(eviction_[1].load(std::memory_order_relaxed));
+    s.samples = static_cast<int>(eviction_[2].load(std::memory_order_relaxed));
+    s.lfu_log_factor = static_cast<int>(eviction_[3].load(std::memory_order_relaxed));
+    s.lfu_decay_time = static_cast<int>(eviction_[4].load(std::memory_order_relaxed));
+    return s;
+  }
+  int64_t GetMaxMemory() const { return eviction_[0].load(std::memory_order_relaxed); }
+  // Only the policy: what Db::Find reads on every lookup.
+  bool LfuPolicy() const {
+    const auto p = static_cast<EvictionPolicy>(eviction_[1].load(std::memory_order_relaxed));
+    return p == EvictionPolicy::kAllKeysLfu || p == EvictionPolicy::kVolatileLfu;
+  }
+
   // Called after a successful Set (from any thread) with the name that changed.
   void OnChange(std::function<void(const std::string&)> fn);
 
@@ -102,6 +121,7 @@ class Config {
   std::atomic<size_t> set_limits_[3] = {512, 128, 64};
   std::atomic<int> list_fill_{-2};
   std::atomic<uint32_t> notify_flags_{0};
+  std::atomic<int64_t> eviction_[5] = {0, 0, 5, 10, 1};  // in GetEviction's order
   std::atomic<int64_t> pubsub_limit_[3] = {32 << 20, 8 << 20, 60};
   absl::flat_hash_map<std::string, std::string> aliases_;  // alias -> name; set in the constructor
   mutable std::mutex mu_;

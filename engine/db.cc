@@ -63,7 +63,7 @@ bool Db::Retained(const KeyNode* node) const {
   return meta != nullptr && meta->retained(now_ms());
 }
 
-KeyNode* Db::Find(std::string_view key) {
+KeyNode* Db::Peek(std::string_view key) {
   KeyNode* node = table_.Find(key);
   if (node == nullptr) return nullptr;
   BeforeChange(node);
@@ -72,25 +72,53 @@ KeyNode* Db::Find(std::string_view key) {
   return nullptr;
 }
 
-void Db::DeleteExpired(KeyNode* node) {
+KeyNode* Db::Find(std::string_view key) {
+  KeyNode* node = Peek(key);
+  if (node == nullptr) return nullptr;
+  const Config& config = shard_->engine().config();
+  if (!config.LfuPolicy()) {
+    node->set_access(LruAccessClock(now_ms()));
+  } else {
+    node->set_access(TouchedAccessClock(node->access(), config.GetEviction(), now_ms(),
+                                        shard_->evictor().Random01()));
+  }
+  return node;
+}
+
+void Db::Stamp(KeyNode* node, bool created) {
+  const int64_t now = now_ms();
+  node->set_mtime(now);
+  if (created) node->set_access(NewAccessClock(shard_->engine().config().GetEviction(), now));
+}
+
+void Db::DeleteJournaled(KeyNode* node, uint32_t notify_type, std::string_view event) {
   const uint64_t writes = thread_writes_;
   if (Journal* journal = shard_->engine().journal()) {
     std::string_view args[] = {"DEL", node->key()};
     journal->Append(index_, ArgList(args, 2));
   }
-  shard_->stats().expired_keys.Add();
-  if (!(shard_->engine().config().GetNotifyFlags() & kNotifyExpired)) {
+  if (!(shard_->engine().config().GetNotifyFlags() & notify_type)) {
     Delete(node);
   } else {
     std::string key(node->key());
     Delete(node);
-    Notify(kNotifyExpired, "expired", key);
+    Notify(notify_type, event, key);
   }
   thread_writes_ = writes;  // not the running command's write
 }
 
-KeyNode* Db::FindRead(std::string_view key) {
-  KeyNode* node = Find(key);
+void Db::DeleteExpired(KeyNode* node) {
+  shard_->stats().expired_keys.Add();
+  DeleteJournaled(node, kNotifyExpired, "expired");
+}
+
+void Db::Evict(KeyNode* node) {
+  shard_->stats().evicted_keys.Add();
+  DeleteJournaled(node, kNotifyEvicted, "evicted");
+}
+
+KeyNode* Db::FindRead(std::string_view key, Access access) {
+  KeyNode* node = access == Access::kTouch ? Find(key) : Peek(key);
   (node ? shard_->stats().keyspace_hits : shard_->stats().keyspace_misses).Add();
   if (node == nullptr) Notify(kNotifyKeyMiss, "keymiss", key);
   return node;
@@ -123,7 +151,8 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
   }
   bool had_ttl = node != nullptr && node->has_expiry();
   bool want_ttl = expire_at == kKeepTtl ? had_ttl : expire_at > 0;
-  if (node == nullptr) {
+  const bool created = node == nullptr;
+  if (created) {
     BeforeCreate(key);
     node = table_.Insert(key, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
     Notify(kNotifyNew, "new", key);
@@ -131,6 +160,7 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
     if (TypeOf(node) != ObjType::kString) delete ObjectOf(node);
     node = table_.Reset(node, static_cast<uint8_t>(ObjType::kString), value, want_ttl);
   }
+  Stamp(node, created);
   if (want_ttl && !had_ttl) {
     ++expires_;
     node->set_aux(0);
@@ -141,14 +171,15 @@ KeyNode* Db::SetString(std::string_view key, KeyNode* node, std::string_view val
     node->set_expire_at(expire_at);
     Arm(node);
   }
-  NotifyWrite(key);
+  Changed(key);
   return node;
 }
 
 KeyNode* Db::UpdateString(std::string_view key, KeyNode* node, std::string_view value) {
   if (node == nullptr) return SetString(key, nullptr, value, 0);
   node = table_.Reset(node, static_cast<uint8_t>(ObjType::kString), value, node->has_expiry());
-  NotifyWrite(key);
+  Stamp(node, false);
+  Changed(key);
   return node;
 }
 
@@ -159,13 +190,14 @@ KeyNode* Db::AddObject(std::string_view key, std::unique_ptr<Object> object, int
   Object* raw = object.release();
   KeyNode* node = table_.Insert(key, static_cast<uint8_t>(raw->type()), PointerBytes(&raw),
                                 expire_at > 0);
+  Stamp(node, true);
   if (expire_at > 0) {
     ++expires_;
     node->set_aux(0);
     node->set_expire_at(expire_at);
     Arm(node);
   }
-  NotifyWrite(key);
+  Changed(key);
   Notify(kNotifyNew, "new", key);
   return node;
 }
@@ -185,7 +217,8 @@ KeyNode* Db::SetExpire(KeyNode* node, int64_t expire_at) {
     node->set_expire_at(expire_at);
     Arm(node);
   }
-  NotifyWrite(node->key());
+  Stamp(node, false);
+  Changed(node->key());
   return node;
 }
 
@@ -197,7 +230,7 @@ void Db::Forget(KeyNode* node) {
 void Db::Delete(KeyNode* node) {
   BeforeChange(node);
   Forget(node);
-  NotifyWrite(node->key());
+  Changed(node->key());
   table_.Erase(node);
 }
 
@@ -216,6 +249,7 @@ size_t Db::Clear() {
   table_.Clear();
   meta_.Clear();
   expires_ = 0;
+  shard_->PurgeStaleExpiries();
   shard_->stats().dirty.Add(n);
   ++thread_writes_;  // FLUSHDB / FLUSHALL are journaled even when there was nothing
   return n;
@@ -225,7 +259,7 @@ KeyNode* Db::Detach(KeyNode* node, KeyMeta* meta) {
   BeforeChange(node);
   *meta = meta_.Take(node->key());
   Forget(node);
-  NotifyWrite(node->key());
+  Changed(node->key());
   table_.Detach(node);
   return node;
 }
@@ -240,7 +274,7 @@ KeyNode* Db::Attach(KeyNode* node, KeyMeta meta) {
     node->set_aux(0);  // this shard's wheel has no entry for it yet
     Arm(node);
   }
-  NotifyWrite(node->key());
+  Changed(node->key());  // the key keeps its access clock and last-write time
   return node;
 }
 
@@ -265,6 +299,11 @@ KeyNode* Db::MoveTo(KeyNode* node, Db& dst, std::string_view new_key) {
 }
 
 void Db::NotifyWrite(std::string_view key) {
+  if (KeyNode* node = table_.Find(key)) node->set_mtime(now_ms());
+  Changed(key);
+}
+
+void Db::Changed(std::string_view key) {
   ++thread_writes_;
   shard_->stats().dirty.Add();
   shard_->blocking().OnWrite(index_, key);
@@ -280,9 +319,20 @@ void Db::Arm(KeyNode* node) {
   shard_->wheel().Add(at, WheelEntry{this, std::string(node->key())});
 }
 
+namespace {
+// Whether the wheel entry armed at `deadline` still speaks for the node (see db.h).
+bool Armed(const KeyNode* node, int64_t deadline) {
+  return node != nullptr && node->has_expiry() && node->aux() == deadline;
+}
+}  // namespace
+
+bool Db::StaleWheelEntry(std::string_view key, int64_t deadline) const {
+  return !Armed(table_.Find(key), deadline);
+}
+
 void Db::OnWheelEntry(std::string_view key, int64_t deadline) {
   KeyNode* node = table_.Find(key);
-  if (node == nullptr || !node->has_expiry() || node->aux() != deadline) return;  // stale
+  if (!Armed(node, deadline)) return;  // stale
   if (node->expire_at() <= now_ms()) {
     if (const KeyMeta* meta = MetaOf(node); meta != nullptr && meta->undeletable(now_ms())) {
       // Retained or held: it expires when the retention ends (a hold's release re-arms).

@@ -51,10 +51,15 @@ class Db {
   int64_t now_ms() const;
 
   // --- Reads --------------------------------------------------------------------------
-  // The live node of `key`, or null. Drops the key if it has expired.
+  // The live node of `key`, or null. Drops the key if it has expired. Counts as an access
+  // of the key: its access clock (eviction.h) moves.
   KeyNode* Find(std::string_view key);
-  // Redis's lookupKeyRead: Find, counted in INFO keyspace_hits / keyspace_misses.
-  KeyNode* FindRead(std::string_view key);
+  // Find without the access: what OBJECT and eviction look at.
+  KeyNode* Peek(std::string_view key);
+  // Redis's lookupKeyRead: Find, counted in INFO keyspace_hits / keyspace_misses. With
+  // kNoTouch, as Peek (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, TTL).
+  enum class Access { kTouch, kNoTouch };
+  KeyNode* FindRead(std::string_view key, Access access = Access::kTouch);
   // Like Find, but null with *wrong_type = true when the key holds another type.
   KeyNode* FindOfType(std::string_view key, ObjType type, bool* wrong_type);
   bool IsExpired(const KeyNode* node) const;
@@ -105,7 +110,11 @@ class Db {
   // new node, since they live inside the old one. Returns the new node.
   KeyNode* MoveTo(KeyNode* node, Db& dst, std::string_view new_key);
   // Call after changing a value in place; the write methods above call it themselves.
+  // Stamps the key's last-write time (OBJECT MTIME).
   void NotifyWrite(std::string_view key);
+  // Deletes a key for maxmemory (eviction.h): journaled as DEL, counted in evicted_keys,
+  // notified as "evicted".
+  void Evict(KeyNode* node);
 
   // --- Tags, retention, holds (key_meta.h) -------------------------------------------
   KeyMetaStore& meta() { return meta_; }
@@ -130,6 +139,8 @@ class Db {
 
   // The timing wheel's callback: the entry armed at `deadline` for `key` is due.
   void OnWheelEntry(std::string_view key, int64_t deadline);
+  // True when that entry no longer speaks for the key (it would do nothing when it fires).
+  bool StaleWheelEntry(std::string_view key, int64_t deadline) const;
 
   // --- Snapshots (engine/snapshot.h) ------------------------------------------------
   // Starts this database's part of a snapshot; Shard::BeginSnapshot calls it.
@@ -163,6 +174,13 @@ class Db {
   // Deletes an expired node: journaled as DEL (journal.h), counted, and notified as
   // "expired".
   void DeleteExpired(KeyNode* node);
+  // Deletes a node the server removes on its own (expiry, eviction): journaled as DEL,
+  // notified, and not counted as the running command's write.
+  void DeleteJournaled(KeyNode* node, uint32_t notify_type, std::string_view event);
+  // A new node's access clock and last-write time.
+  void Stamp(KeyNode* node, bool created);
+  // What NotifyWrite does besides the stamp: WATCH, blocked clients, tracking, counts.
+  void Changed(std::string_view key);
 
   Shard* shard_;
   int index_;

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "engine/cycle_clock.h"
+#include "engine/ds/alloc_counter.h"
 #include "engine/session.h"
 #include "xxhash.h"
 
@@ -55,6 +56,13 @@ void Engine::Stop() {
   for (auto& e : executors_) e->Stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
+}
+
+bool Engine::OutOfMemory() const {
+  const int64_t limit = config_->GetMaxMemory();
+  if (limit <= 0 || ds::AllocatedBytes() <= limit) return false;
+  return config_->GetEviction().policy == EvictionPolicy::kNoEviction ||
+         stuck_shards.load(std::memory_order_relaxed) >= shard_count();
 }
 
 unsigned Engine::ShardOf(std::string_view key) const {

@@ -50,7 +50,6 @@ struct ServerInfo {
   int tcp_port = 0;
   std::string executable;
   std::string config_file;
-  std::function<size_t()> used_memory;  // allocator's view; null: the engine's estimate
   std::function<size_t()> rss;
   std::function<void()> shutdown;         // SHUTDOWN: stops the server; null when embedded
 };
@@ -128,6 +127,11 @@ class Engine {
   // Keys with a retention or a legal hold, over every shard and database: while 0, writes
   // skip the retention guard (retention_family.cc).
   std::atomic<int64_t> locked_keys{0};
+  // Shards that were over maxmemory and found nothing they may evict (eviction.h). While
+  // every shard is (or under noeviction), writes that may grow memory get -OOM.
+  std::atomic<unsigned> stuck_shards{0};
+  // Over maxmemory with no way to get under it: a `denyoom` command is refused.
+  bool OutOfMemory() const;
 
  private:
   std::vector<std::unique_ptr<Executor>> executors_;

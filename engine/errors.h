@@ -46,6 +46,11 @@ inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not
 inline constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
 inline constexpr std::string_view kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view kOom =
+    "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kExecAbortOom =
+    "EXECABORT Transaction discarded because of: OOM command not allowed when used memory > "
+    "'maxmemory'.";
 inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 inline constexpr std::string_view kBusy =
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";

@@ -90,7 +90,7 @@ SHOAL_HANDLER(CmdMove); SHOAL_HANDLER(CmdKeys); SHOAL_HANDLER(CmdScan);
 SHOAL_HANDLER(CmdRandomKey); SHOAL_HANDLER(CmdDbSize); SHOAL_HANDLER(CmdFlushDb);
 SHOAL_HANDLER(CmdFlushAll); SHOAL_HANDLER(CmdSwapDb); SHOAL_HANDLER(CmdTouch);
 SHOAL_HANDLER(CmdObjectEncoding); SHOAL_HANDLER(CmdObjectRefCount);
-SHOAL_HANDLER(CmdObjectIdleTime); SHOAL_HANDLER(CmdObjectFreq); SHOAL_HANDLER(CmdObjectHelp);
+SHOAL_HANDLER(CmdObjectIdleTime); SHOAL_HANDLER(CmdObjectFreq); SHOAL_HANDLER(CmdObjectMTime); SHOAL_HANDLER(CmdObjectHelp);
 SHOAL_HANDLER(CmdMemoryUsage); SHOAL_HANDLER(CmdMemoryHelp);
 
 // multi_family.cc

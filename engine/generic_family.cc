@@ -153,7 +153,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
 // time left (or, `absolute`, the expiry time), in ms or in seconds rounded to nearest.
 void ReplyTtl(CommandContext& ctx, bool ms, bool absolute) {
   Db& db = ctx.db(ctx.arg(1));
-  KeyNode* node = db.FindRead(ctx.arg(1));
+  KeyNode* node = db.FindRead(ctx.arg(1), Db::Access::kNoTouch);
   if (node == nullptr) return ctx.reply.Integer(-2);
   if (!node->has_expiry()) return ctx.reply.Integer(-1);
   int64_t t = absolute ? node->expire_at() : std::max<int64_t>(0, node->expire_at() - db.now_ms());
@@ -198,8 +198,9 @@ bool ParseFlushMode(CommandContext& ctx) {
 
 // The key of OBJECT <sub> key and MEMORY USAGE key (args[2]); replies nil and returns null
 // when it is missing, as Redis's objectCommandLookupOrReply.
+// OBJECT and MEMORY look without touching: the key's access clock stays as it was.
 KeyNode* IntrospectedNode(CommandContext& ctx) {
-  KeyNode* node = ctx.db(ctx.arg(2)).FindRead(ctx.arg(2));
+  KeyNode* node = ctx.db(ctx.arg(2)).Peek(ctx.arg(2));
   if (node == nullptr) ctx.reply.Null();
   return node;
 }
@@ -214,9 +215,7 @@ std::string_view EncodingOf(const KeyNode* node) {
   return s.size() <= kEmbstrMaxLen ? "embstr" : "raw";
 }
 
-bool LfuPolicy(CommandContext& ctx) {
-  return ctx.engine().config().GetString("maxmemory-policy").find("lfu") != std::string::npos;
-}
+bool LfuPolicy(CommandContext& ctx) { return ctx.engine().config().LfuPolicy(); }
 
 }  // namespace
 
@@ -235,20 +234,20 @@ void CmdDel(CommandContext& ctx) {
   ctx.reply.Integer(deleted);
 }
 
-// EXISTS key [key ...]: a key named twice counts twice, as in Redis.
-void CmdExists(CommandContext& ctx) {
+// EXISTS key [key ...] and TOUCH key [key ...]: a key named twice counts twice, as in
+// Redis. Only TOUCH moves the keys' access clocks (eviction.h).
+void CountExisting(CommandContext& ctx, Db::Access access) {
   int64_t found = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    found += ctx.db(ctx.arg(i)).FindRead(ctx.arg(i)) != nullptr;
+    found += ctx.db(ctx.arg(i)).FindRead(ctx.arg(i), access) != nullptr;
   }
   ctx.reply.Integer(found);
 }
-
-// TOUCH key [key ...]: counts as EXISTS does. Access times arrive with eviction.
-void CmdTouch(CommandContext& ctx) { CmdExists(ctx); }
+void CmdExists(CommandContext& ctx) { CountExisting(ctx, Db::Access::kNoTouch); }
+void CmdTouch(CommandContext& ctx) { CountExisting(ctx, Db::Access::kTouch); }
 
 void CmdType(CommandContext& ctx) {
-  KeyNode* node = ctx.db(ctx.arg(1)).FindRead(ctx.arg(1));
+  KeyNode* node = ctx.db(ctx.arg(1)).FindRead(ctx.arg(1), Db::Access::kNoTouch);
   ctx.reply.SimpleString(node ? TypeName(Db::TypeOf(node)) : "none");
 }
 
@@ -471,22 +470,30 @@ void CmdObjectRefCount(CommandContext& ctx) {
   if (IntrospectedNode(ctx) != nullptr) ctx.reply.Integer(1);
 }
 
-// Idle time is not tracked yet: access times arrive with eviction (maxmemory), and until
-// then every key reads as just used. Under an LFU policy Redis refuses, and so do we.
+// The key's access clock (eviction.h) read as LRU: seconds since its last access. Under
+// an LFU policy the clock holds a counter instead, and Redis refuses, as we do.
 void CmdObjectIdleTime(CommandContext& ctx) {
-  if (IntrospectedNode(ctx) == nullptr) return;
+  KeyNode* node = IntrospectedNode(ctx);
+  if (node == nullptr) return;
   if (LfuPolicy(ctx)) return ctx.Error(errors::kLfuSelected);
-  ctx.reply.Integer(0);
+  ctx.reply.Integer(LruIdleSeconds(node->access(), ctx.db(ctx.arg(2)).now_ms()));
 }
 
-// The LFU counter belongs in the node's user byte (ds/key_table.h), which eviction will
-// keep; until eviction arrives nothing counts and it reads 0. As in Redis, OBJECT FREQ
-// refuses unless an LFU policy is selected.
+// The access clock read as LFU: the logarithmic counter, decayed by the minutes since it
+// last moved (lfu-decay-time). Refused unless an LFU policy is selected, as in Redis.
 void CmdObjectFreq(CommandContext& ctx) {
   KeyNode* node = IntrospectedNode(ctx);
   if (node == nullptr) return;
   if (!LfuPolicy(ctx)) return ctx.Error(errors::kLfuNotSelected);
-  ctx.reply.Integer(node->user_byte());
+  const int decay = ctx.engine().config().GetEviction().lfu_decay_time;
+  ctx.reply.Integer(LfuFrequency(node->access(), decay, ctx.db(ctx.arg(2)).now_ms()));
+}
+
+// OBJECT MTIME key (Shoal's, from the object-store KV): the unix ms of the key's last
+// write. Every write through Db stamps it (Db::NotifyWrite); creation counts as a write. A
+// key loaded from a file was last written when it was loaded.
+void CmdObjectMTime(CommandContext& ctx) {
+  if (KeyNode* node = IntrospectedNode(ctx)) ctx.reply.Integer(node->mtime());
 }
 
 void CmdObjectHelp(CommandContext& ctx) {
@@ -499,6 +506,8 @@ void CmdObjectHelp(CommandContext& ctx) {
                  "IDLETIME <key>",
                  "    Return the idle time of the <key>, that is the approximated number of",
                  "    seconds elapsed since the last access to the key.",
+                 "MTIME <key>",
+                 "    Return the unix time in milliseconds of the last write to the <key>.",
                  "REFCOUNT <key>",
                  "    Return the number of references of the value associated with the specified",
                  "    <key>."});

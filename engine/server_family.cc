@@ -36,6 +36,7 @@
 
 #include "engine/args.h"
 #include "engine/command_context.h"
+#include "engine/ds/alloc_counter.h"
 #include "engine/errors.h"
 #include "engine/families.h"
 #include "engine/glob.h"
@@ -350,14 +351,8 @@ uint64_t ResidentBytes(CommandContext& ctx) {
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-uint64_t UsedMemory(CommandContext& ctx) {
-  if (ctx.engine().server_info().used_memory) return ctx.engine().server_info().used_memory();
-  uint64_t bytes = 0;
-  for (unsigned i = 0; i < ctx.engine().shard_count(); ++i) {
-    bytes += ctx.engine().shard(i).published_memory();
-  }
-  return bytes;
-}
+// Redis's used_memory: every block allocated and not freed (ds/alloc_counter.h).
+uint64_t UsedMemory() { return static_cast<uint64_t>(ds::AllocatedBytes()); }
 
 template <typename Fn>
 uint64_t SumShards(CommandContext& ctx, Fn&& fn) {
@@ -425,7 +420,7 @@ void InfoClients(CommandContext& ctx, std::string* out) {
 }
 
 void InfoMemory(CommandContext& ctx, std::string* out) {
-  uint64_t used = UsedMemory(ctx);
+  uint64_t used = UsedMemory();
   uint64_t rss = ResidentBytes(ctx);
   uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
                     static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
@@ -491,7 +486,8 @@ void InfoStats(CommandContext& ctx, std::string* out) {
   Line(out, "rejected_connections", StrCat(engine.rejected_connections.load()));
   Line(out, "expired_keys",
        StrCat(SumShards(ctx, [](Shard& s) { return s.stats().expired_keys.Get(); })));
-  Line(out, "evicted_keys", "0");
+  Line(out, "evicted_keys",
+       StrCat(SumShards(ctx, [](Shard& s) { return s.stats().evicted_keys.Get(); })));
   Line(out, "keyspace_hits",
        StrCat(SumShards(ctx, [](Shard& s) { return s.stats().keyspace_hits.Get(); })));
   Line(out, "keyspace_misses",

@@ -156,6 +156,17 @@ Session::Route Session::RouteOf(const CommandSpec& spec, const CmdArgs& args) co
   return route;
 }
 
+std::string_view Session::MemoryError(const CommandSpec& spec) const {
+  if (engine_->config().GetMaxMemory() <= 0) return {};
+  const bool exec = in_multi_ && spec.name == "exec";
+  const bool denyoom =
+      (spec.flags & kDenyOom) ||
+      (exec && std::any_of(queued_.begin(), queued_.end(),
+                           [](const QueuedCommand& q) { return q.spec->flags & kDenyOom; }));
+  if (!denyoom || !engine_->OutOfMemory()) return {};
+  return exec ? errors::kExecAbortOom : errors::kOom;
+}
+
 void Session::ReplyError(std::string_view error) {
   protocol::ReplyWriter w(out_, resp());
   w.Error(error);
@@ -190,6 +201,12 @@ void Session::Continue() {
     if ((engine_->scripts().any_busy() || Shard::PollingWhileBusy()) &&
         !(r.spec->flags & kAllowBusy)) {
       ReplyError(errors::kBusy);
+      ++next_;
+      continue;
+    }
+    if (std::string_view oom = MemoryError(*r.spec); !oom.empty()) {
+      if (in_multi_) DiscardMulti();  // EXEC: the transaction is gone, as in Redis
+      ReplyError(oom);
       ++next_;
       continue;
     }
@@ -333,6 +350,14 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   const uint64_t start = nested ? 0 : cycle_clock::Now();
   const bool owns_time = shard != nullptr && !shard->has_command_time();
   if (owns_time) shard->set_command_time(engine_->clock().NowMs());
+  // maxmemory (eviction.h): before a write that may grow memory, this shard evicts.
+  if (!nested && shard != nullptr && (spec.flags & (kDenyOom | kScript | kTxControl))) {
+    shard->EvictIfNeeded(Shard::kEvictPerCommand);
+  }
+  if (!nested && (spec.flags & kScript)) {
+    script_oom_ = engine_->OutOfMemory();
+    script_writes_ = Db::ThreadWrites();
+  }
   size_t mark = out_->size();
   protocol::ReplyWriter writer(out_, resp != 0 ? resp : this->resp());
   CommandContext ctx(*this, spec, ArgList(args.data(), args.size()), writer);
@@ -340,7 +365,12 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   const uint64_t writes = Db::ThreadWrites();
   const int db = this->db();  // SELECT is not journaled: the journal writes its own
   Tracking::set_current_client(id_);
-  if (!spec.is_write() || (spec.flags & kMetaOnly) || WriteAllowed(ctx)) spec.handler(ctx);
+  if (in_script_ && script_oom_ && (spec.flags & kDenyOom) &&
+      Db::ThreadWrites() == script_writes_) {
+    ctx.Error(errors::kOom);
+  } else if (!spec.is_write() || (spec.flags & kMetaOnly) || WriteAllowed(ctx)) {
+    spec.handler(ctx);
+  }
   Tracking::set_current_client(0);
   // An EXEC or a script appends the writes its commands gathered (JournalCommand).
   if (Db::ThreadWrites() != writes ||
@@ -421,6 +451,10 @@ void Session::Queue(const Resolved& r, const CmdArgs& args) {
   if (r.spec == nullptr || (r.spec->flags & kNoMulti)) {
     multi_aborted_ = true;
     return ReplyError(r.spec == nullptr ? std::string_view(r.error) : errors::kNotAllowedInMulti);
+  }
+  if (std::string_view oom = MemoryError(*r.spec); !oom.empty()) {
+    multi_aborted_ = true;
+    return ReplyError(oom);
   }
   Route route = RouteOf(*r.spec, args);
   if (route.kind == RouteKind::kOne) route.shards.push_back(route.shard);

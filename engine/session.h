@@ -225,6 +225,9 @@ class Session {
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
   void ReplyError(std::string_view error);
+  // Redis's OOM rule before a command runs: "" or the error for a `denyoom` command (or an
+  // EXEC with one queued) while the process is over maxmemory and eviction cannot help.
+  std::string_view MemoryError(const CommandSpec& spec) const;
   // After a read-only command of a tracking client: remembers its keys on their shards.
   void TrackRead(const CommandSpec& spec, const CmdArgs& args);
   void Finish();
@@ -262,6 +265,10 @@ class Session {
   bool restart_ = false;       // RestartCommand was called
   bool holding_all_ = false;   // a transaction over every shard is running our command
   bool multi_aborted_ = false;  // a command was refused while queueing: EXECABORT
+  // The running script's start: over maxmemory then, and the thread's write count. Its
+  // `denyoom` commands get -OOM until it has written (Redis 7's script OOM rule).
+  bool script_oom_ = false;
+  uint64_t script_writes_ = 0;
   std::vector<QueuedCommand> queued_;
   bool queued_all_shards_ = false;
   std::vector<unsigned> queued_shards_;  // sorted, unique

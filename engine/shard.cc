@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "engine/command_table.h"
+#include "engine/ds/alloc_counter.h"
 #include "engine/session.h"
 #include "protocol/reply_writer.h"
 #include "engine/engine.h"
@@ -20,7 +21,8 @@ Shard::Shard(Engine* engine, unsigned index, Executor* executor, int databases)
       tx_queue_(index),
       blocking_(engine->clock().NowMs()),
       block_timers_(engine->clock().NowMs()),
-      stats_(CommandTable::Get().size()) {
+      stats_(CommandTable::Get().size()),
+      evictor_(0x5eed0000u + index) {
   for (int i = 0; i < databases; ++i) dbs_.push_back(std::make_unique<Db>(this, i));
   published_ = std::make_unique<DbCounts[]>(static_cast<size_t>(databases));
 }
@@ -81,7 +83,44 @@ void Shard::Tick() {
   blocking_.AdvanceDue(now);
   ServeBlocked();
   if (snapshot_sink_ != nullptr) StepSnapshot(kSnapshotKeysPerTick);
+  PurgeStaleExpiries();
+  EvictIfNeeded(kEvictPerTick);
   PublishCounts();
+}
+
+void Shard::PurgeStaleExpiries() {
+  size_t live = 0;
+  for (const auto& db : dbs_) live += db->expires_count();
+  if (wheel_.size() <= 2 * live + kStaleWheelSlack) return;
+  wheel_.RemoveIf([](const WheelEntry& e, int64_t deadline) {
+    return e.db->StaleWheelEntry(e.key, deadline);
+  });
+}
+
+void Shard::EvictIfNeeded(size_t max_keys) {
+  const int64_t limit = engine_->config().GetMaxMemory();
+  if (limit <= 0) return SetStuck(false);
+  auto over = [limit] { return ds::AllocatedBytes() > limit; };
+  if (!over()) return SetStuck(false);
+  PurgeStaleExpiries();  // memory that costs no key
+  const size_t evicted = evictor_.Evict(*this, engine_->config().GetEviction(), max_keys, over);
+  if (evicted > 0 || !over()) return SetStuck(false);
+  SetStuck(true);
+  // The others may hold what can go: have each evict on its own thread.
+  for (unsigned i = 0; i < engine_->shard_count(); ++i) {
+    Shard& other = engine_->shard(i);
+    if (&other == this || other.nudged_.exchange(true)) continue;
+    other.executor().Post([&other] {
+      other.nudged_.store(false);
+      other.EvictIfNeeded(kEvictPerTick);
+    });
+  }
+}
+
+void Shard::SetStuck(bool stuck) {
+  if (stuck_ == stuck) return;
+  stuck_ = stuck;
+  engine_->stuck_shards.fetch_add(stuck ? 1 : -1, std::memory_order_relaxed);
 }
 
 void Shard::BeginSnapshot(SnapshotSink* sink, int64_t start_ms) {

@@ -14,6 +14,7 @@
 #include "engine/blocking.h"
 #include "engine/db.h"
 #include "engine/ds/timing_wheel.h"
+#include "engine/eviction.h"
 #include "engine/scripts.h"
 #include "engine/executor.h"
 #include "engine/stats.h"
@@ -63,6 +64,21 @@ class Shard {
     if (blocking_.has_ready()) blocking_.ServeReady(*this);
   }
   ShardStats& stats() { return stats_; }
+  Evictor& evictor() { return evictor_; }
+  // Evicts this shard's keys while the process is over maxmemory (eviction.h), at most
+  // `max_keys`. A shard that is over the limit and has nothing it may evict counts itself
+  // in the engine's stuck_shards and asks the other shards to evict. Shard thread, or a
+  // thread that holds the shard parked.
+  void EvictIfNeeded(size_t max_keys);
+  static constexpr size_t kEvictPerCommand = 1000;
+  // The wheel keeps the entry of a key that was deleted, or whose TTL was cut, until its
+  // deadline (db.h). Once such stale entries outnumber the keys with a TTL by
+  // kStaleWheelSlack, this drops them, so the wheel holds at most about twice as many
+  // entries as there are keys with a TTL. Shard thread (or parked), not during Tick's
+  // wheel advance.
+  void PurgeStaleExpiries();
+  static constexpr size_t kStaleWheelSlack = 1024;
+  static constexpr size_t kEvictPerTick = 20000;
   // This shard's Lua VM and script flags, made on first use; flushed first when SCRIPT
   // FLUSH has run since (the registry's epoch moved). Shard thread only.
   ShardScripts& scripts();
@@ -117,6 +133,10 @@ class Shard {
   TrackingTable tracking_;
   ds::TimingWheel<std::weak_ptr<Waiter>> block_timers_;
   ShardStats stats_;
+  Evictor evictor_;
+  bool stuck_ = false;                 // counted in Engine::stuck_shards
+  std::atomic<bool> nudged_{false};    // an EvictIfNeeded is posted to this shard
+  void SetStuck(bool stuck);
   int64_t ClockMs() const;
   int64_t command_time_ = 0;
   std::unique_ptr<ShardScripts> scripts_;

@@ -21,6 +21,7 @@ void ShardStats::Reset() {
   }
   commands_processed.Reset();
   expired_keys.Reset();
+  evicted_keys.Reset();
   keyspace_hits.Reset();
   keyspace_misses.Reset();
   latency.Reset();

@@ -58,6 +58,7 @@ struct ShardStats {
   explicit ShardStats(size_t commands) : per_command(new CommandStats[commands]), ncommands(commands) {}
   Counter commands_processed;
   Counter expired_keys;
+  Counter evicted_keys;
   Counter keyspace_hits;
   Counter keyspace_misses;
   Counter dirty;  // writes since start (INFO rdb_changes_since_last_save later)

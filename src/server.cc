@@ -58,11 +58,6 @@ Server::Server(engine::Config* config)
   engine_ = std::make_unique<engine::Engine>(std::move(options));
   connections_.resize(engine_->shard_count());
   engine::ServerInfo& info = engine_->server_info();
-  info.used_memory = [] {
-    size_t elapsed, user, sys, rss, peak_rss, commit, peak_commit, faults;
-    mi_process_info(&elapsed, &user, &sys, &rss, &peak_rss, &commit, &peak_commit, &faults);
-    return commit;
-  };
   info.rss = [] {
     size_t elapsed, user, sys, rss, peak_rss, commit, peak_commit, faults;
     mi_process_info(&elapsed, &user, &sys, &rss, &peak_rss, &commit, &peak_commit, &faults);

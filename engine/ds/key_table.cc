@@ -6,6 +6,7 @@
 // that link at the new address. A resize never moves nodes, only relinks them.
 #include "engine/ds/key_table.h"
 
+#include <malloc.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -14,6 +15,8 @@
 #include <cstdlib>
 #include <new>
 #include <utility>
+
+#include "engine/ds/alloc_counter.h"
 
 namespace shoal::ds {
 
@@ -28,11 +31,11 @@ static_assert(sizeof(void*) == 8, "KeyNode packs a 48-bit pointer into a 64-bit 
 constexpr uint32_t kMinBits = 2;   // 4 buckets: an empty database costs 32 bytes
 constexpr uint32_t kMaxBits = 40;  // the scan cursor space
 
-constexpr size_t kLinkSize = 8;
+constexpr size_t kHeadSize = 16;  // the link word and the stamp word
 constexpr size_t kExpirySize = 16;
 
 size_t NodeSize(bool with_expiry, size_t key_len, size_t value_len) {
-  return kLinkSize + (with_expiry ? kExpirySize : 0) + VarintSize(key_len) +
+  return kHeadSize + (with_expiry ? kExpirySize : 0) + VarintSize(key_len) +
          VarintSize(value_len) + key_len + value_len;
 }
 
@@ -45,8 +48,20 @@ void CheckAddress(uintptr_t address) {
   }
 }
 
+// Node and bucket memory is counted in alloc_counter.h at its usable size.
+void* Counted(void* p) {
+  if (p != nullptr) CountAllocated(malloc_usable_size(p));
+  return p;
+}
+
+void FreeCounted(void* p) {
+  if (p == nullptr) return;
+  CountFreed(malloc_usable_size(p));
+  std::free(p);
+}
+
 char* AllocateNode(size_t bytes) {
-  void* p = std::malloc(bytes);
+  void* p = Counted(std::malloc(bytes));
   if (p == nullptr) throw std::bad_alloc();
   CheckAddress(reinterpret_cast<uintptr_t>(p));
   return static_cast<char*>(p);
@@ -118,7 +133,8 @@ KeyNode* KeyTable::Insert(std::string_view key, uint8_t type, std::string_view v
   char* p = AllocateNode(NodeSize(with_expiry, key.size(), value.size()));
   const uint8_t tag = Tag(type, with_expiry ? KeyNode::kExpiryFlag : 0);
   StoreWord(p, uint64_t{tag} << KeyNode::kTagShift);
-  char* q = p + kLinkSize;
+  StoreWord(p + 8, 0);
+  char* q = p + kHeadSize;
   if (with_expiry) {
     std::memset(q, 0, kExpirySize);
     q += kExpirySize;
@@ -181,7 +197,7 @@ KeyNode* KeyTable::SetHasExpiry(KeyNode* node, bool with_expiry) {
 void KeyTable::Erase(KeyNode* node) {
   Unlink(node);
   if (disposer_ != nullptr) disposer_(node);
-  std::free(node);
+  FreeCounted(node);
   MaybeShrink();
 }
 
@@ -198,7 +214,7 @@ void KeyTable::Attach(KeyNode* node) {
 
 void KeyTable::FreeDetached(KeyNode* node) {
   if (disposer_ != nullptr) disposer_(node);
-  std::free(node);
+  FreeCounted(node);
 }
 
 void KeyTable::Clear() {
@@ -208,11 +224,11 @@ void KeyTable::Clear() {
       for (KeyNode* node = buckets_[b]; node != nullptr;) {
         KeyNode* next = node->next();
         if (disposer_ != nullptr) disposer_(node);
-        std::free(node);
+        FreeCounted(node);
         node = next;
       }
     }
-    std::free(buckets_);
+    FreeCounted(buckets_);
   }
   buckets_ = nullptr;
   bits_ = 0;
@@ -286,7 +302,7 @@ void KeyTable::MaybeShrink() {
 bool KeyTable::Rehash(uint32_t new_bits) {
   assert(new_bits >= kMinBits && new_bits <= kMaxBits);
   const size_t new_count = size_t{1} << new_bits;
-  auto* fresh = static_cast<KeyNode**>(std::calloc(new_count, sizeof(KeyNode*)));
+  auto* fresh = static_cast<KeyNode**>(Counted(std::calloc(new_count, sizeof(KeyNode*))));
   if (fresh == nullptr) return false;
   if (buckets_ != nullptr) {
     // Nodes and new slots sit at random addresses: prefetch the chain heads a few buckets
@@ -321,7 +337,7 @@ bool KeyTable::Rehash(uint32_t new_bits) {
       }
     }
     link_batch();
-    std::free(buckets_);
+    FreeCounted(buckets_);
   }
   buckets_ = fresh;
   bits_ = new_bits;
@@ -337,8 +353,11 @@ KeyNode* KeyTable::ReallocValue(KeyNode* node, size_t new_len) {
   const size_t new_size = head + key_len + new_len;
   const size_t len_offset = node->lengths_offset() + VarintSize(key_len);
   const Link link = FindLink(node);
+  const size_t old_usable = malloc_usable_size(node);
   void* p = std::realloc(node, new_size);
   if (p == nullptr) throw std::bad_alloc();
+  CountFreed(old_usable);
+  Counted(p);
   CheckAddress(reinterpret_cast<uintptr_t>(p));
   auto* moved = static_cast<KeyNode*>(p);
   EncodeVarint(moved->base() + len_offset, new_len);
@@ -355,14 +374,15 @@ KeyNode* KeyTable::Rebuild(KeyNode* old, uint8_t type, bool with_expiry, size_t 
   const size_t new_size = NodeSize(with_expiry, key_len, new_len);
   char* p = AllocateNode(new_size);
   auto* node = reinterpret_cast<KeyNode*>(p);
-  // The link word carries the next pointer and the user byte over unchanged.
+  // The link and stamp words carry the next pointer, access clock and mtime over.
   StoreWord(p, old->word());
+  node->set_stamp(old->stamp());
   const uint8_t flags = static_cast<uint8_t>((old->flags() & 0xe) | (with_expiry ? 1 : 0));
   node->set_tag(Tag(type, flags));
-  char* q = p + kLinkSize;
+  char* q = p + kHeadSize;
   if (with_expiry) {
     if (old->has_expiry()) {
-      std::memcpy(q, old->base() + kLinkSize, kExpirySize);
+      std::memcpy(q, old->base() + kHeadSize, kExpirySize);
     } else {
       std::memset(q, 0, kExpirySize);
     }
@@ -374,7 +394,7 @@ KeyNode* KeyTable::Rebuild(KeyNode* old, uint8_t type, bool with_expiry, size_t 
   if (copy_len != 0) std::memcpy(q + key_len, src, copy_len);
   SetLink(FindLink(old), node);
   node_bytes_ = node_bytes_ - old_size + new_size;
-  std::free(old);
+  FreeCounted(old);
   return node;
 }
 

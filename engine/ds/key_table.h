@@ -4,13 +4,17 @@
 // value bytes and, only when the key has a TTL, two 64-bit expiry words. The table is an
 // array of chain heads (separate chaining, load factor at most 1, doubled when exceeded,
 // halved below 1/8, never below 4 buckets once allocated). For a 14-byte key with a
-// 16-byte value a node is 40 bytes and the array adds about 8, where a Redis dictEntry +
+// 16-byte value a node is 48 bytes and the array adds about 8, where a Redis dictEntry +
 // robj + two sds strings take about 100.
 //
 // Node layout (all little-endian, packed; nodes come from plain malloc/free):
 //   word 0      : next pointer in the low 48 bits (x86-64 user-space addresses fit; every
-//                 allocation is checked), the next byte (bits 48..55) is a free "user"
-//                 byte (for eviction counters later), the top byte is (type << 4 | flags).
+//                 allocation is checked), then the top 8 bits of the access clock (bits
+//                 48..55), and the top byte is (type << 4 | flags).
+//   word 1      : the stamp: the unix ms of the key's last write in the low 48 bits, the
+//                 low 16 bits of the access clock above them. The access clock is 24 bits
+//                 the owner uses for eviction, as Redis's robj.lru (an LRU clock, or an
+//                 LFU time and counter).
 //   [16 bytes]  : present only when has_expiry(): expire_at (ms), then an aux word that the
 //                 engine uses to track its timing-wheel entry.
 //   LEB128 varint key length, LEB128 varint value length, key bytes, value bytes.
@@ -94,8 +98,10 @@ class KeyNode {
   uint8_t type() const;                // 0..15, opaque to the table
   uint8_t flags() const;               // 0..15: bit 0 is has_expiry; bits 1..3 are the owner's
   void set_user_flags(uint8_t bits);   // sets bits 1..3 (bits & 0xE), keeps bit 0
-  uint8_t user_byte() const;
-  void set_user_byte(uint8_t b);
+  uint32_t access() const;             // the 24-bit access clock
+  void set_access(uint32_t clock);     // keeps the low 24 bits
+  int64_t mtime() const;               // unix ms of the last write (set_mtime), 0 before
+  void set_mtime(int64_t ms);
   bool has_expiry() const { return flags() & 1; }
   int64_t expire_at() const;           // only when has_expiry()
   void set_expire_at(int64_t ms);      // only when has_expiry()
@@ -111,13 +117,21 @@ class KeyNode {
   static constexpr int kUserShift = 48;
   static constexpr int kTagShift = 56;  // type << 4 | flags
   static constexpr uint8_t kExpiryFlag = 1;
+  static constexpr int kStampAccessShift = 48;  // in word 1
   static constexpr size_t kLinkSize = 8;
+  static constexpr size_t kHeadSize = 16;  // the link word and the stamp word
   static constexpr size_t kExpirySize = 16;
 
   const char* base() const { return reinterpret_cast<const char*>(this); }
   char* base() { return reinterpret_cast<char*>(this); }
   uint64_t word() const { return key_table_internal::LoadWord(base()); }
   void set_word(uint64_t w) { key_table_internal::StoreWord(base(), w); }
+  uint64_t stamp() const { return key_table_internal::LoadWord(base() + kLinkSize); }
+  void set_stamp(uint64_t w) { key_table_internal::StoreWord(base() + kLinkSize, w); }
+  uint8_t user_byte() const { return static_cast<uint8_t>(word() >> kUserShift); }
+  void set_user_byte(uint8_t b) {
+    set_word((word() & ~(uint64_t{0xff} << kUserShift)) | (uint64_t{b} << kUserShift));
+  }
   KeyNode* next() const { return reinterpret_cast<KeyNode*>(word() & kPointerMask); }
   void set_next(KeyNode* n) {
     set_word((word() & ~kPointerMask) | reinterpret_cast<uintptr_t>(n));
@@ -126,7 +140,7 @@ class KeyNode {
   void set_tag(uint8_t t) {
     set_word((word() & ~(uint64_t{0xff} << kTagShift)) | (uint64_t{t} << kTagShift));
   }
-  size_t lengths_offset() const { return has_expiry() ? kLinkSize + kExpirySize : kLinkSize; }
+  size_t lengths_offset() const { return has_expiry() ? kHeadSize + kExpirySize : kHeadSize; }
   // Decodes both lengths; returns a pointer to the key bytes (the value follows them).
   const char* DecodeLengths(size_t* key_len, size_t* value_len) const {
     uint64_t k, v;
@@ -154,21 +168,28 @@ inline uint8_t KeyNode::flags() const { return tag() & 0xf; }
 inline void KeyNode::set_user_flags(uint8_t bits) {
   set_tag(static_cast<uint8_t>((tag() & 0xf1) | (bits & 0xe)));
 }
-inline uint8_t KeyNode::user_byte() const { return static_cast<uint8_t>(word() >> kUserShift); }
-inline void KeyNode::set_user_byte(uint8_t b) {
-  set_word((word() & ~(uint64_t{0xff} << kUserShift)) | (uint64_t{b} << kUserShift));
+inline uint32_t KeyNode::access() const {
+  return (uint32_t{user_byte()} << 16) | static_cast<uint32_t>(stamp() >> kStampAccessShift);
+}
+inline void KeyNode::set_access(uint32_t clock) {
+  set_user_byte(static_cast<uint8_t>(clock >> 16));
+  set_stamp((stamp() & kPointerMask) | (uint64_t{clock & 0xffff} << kStampAccessShift));
+}
+inline int64_t KeyNode::mtime() const { return static_cast<int64_t>(stamp() & kPointerMask); }
+inline void KeyNode::set_mtime(int64_t ms) {
+  set_stamp((stamp() & ~kPointerMask) | (static_cast<uint64_t>(ms) & kPointerMask));
 }
 inline int64_t KeyNode::expire_at() const {
-  return static_cast<int64_t>(key_table_internal::LoadWord(base() + kLinkSize));
+  return static_cast<int64_t>(key_table_internal::LoadWord(base() + kHeadSize));
 }
 inline void KeyNode::set_expire_at(int64_t ms) {
-  key_table_internal::StoreWord(base() + kLinkSize, static_cast<uint64_t>(ms));
+  key_table_internal::StoreWord(base() + kHeadSize, static_cast<uint64_t>(ms));
 }
 inline int64_t KeyNode::aux() const {
-  return static_cast<int64_t>(key_table_internal::LoadWord(base() + kLinkSize + 8));
+  return static_cast<int64_t>(key_table_internal::LoadWord(base() + kHeadSize + 8));
 }
 inline void KeyNode::set_aux(int64_t v) {
-  key_table_internal::StoreWord(base() + kLinkSize + 8, static_cast<uint64_t>(v));
+  key_table_internal::StoreWord(base() + kHeadSize + 8, static_cast<uint64_t>(v));
 }
 inline size_t KeyNode::AllocatedSize() const {
   size_t klen, vlen;
@@ -206,19 +227,19 @@ class KeyTable {
   KeyNode* Find(std::string_view key) const;
   // Inserts a node for a key that must not be present. Value bytes are copied; a null
   // value.data() with a size leaves the bytes uninitialised for the caller to fill.
-  // Expiry words start at 0; user flags and user byte start at 0. Never moves other nodes.
+  // Expiry words start at 0; user flags, access clock and mtime start at 0. Never moves other nodes.
   KeyNode* Insert(std::string_view key, uint8_t type, std::string_view value, bool with_expiry);
   // Replaces the node's type and value (and whether it has the expiry words; a node that
   // keeps them keeps their values). May move the node: use the returned pointer. The old
   // value is NOT passed to the disposer: the caller has already dealt with it. The user
-  // flags (bits 1..3) and the user byte are kept. `value` may point into the node itself.
+  // flags (bits 1..3), the access clock and the mtime are kept. `value` may point into the node itself.
   // A null value.data() with a size leaves the value bytes unspecified.
   KeyNode* Reset(KeyNode* node, uint8_t type, std::string_view value, bool with_expiry);
   // Changes the value length, keeping min(old, new) leading bytes; may move the node.
-  // Type, flags, user byte and expiry words are kept.
+  // Type, flags, access clock, mtime and expiry words are kept.
   KeyNode* ResizeValue(KeyNode* node, size_t new_len);
   // Adds or removes the expiry words; may move the node. Added words start at 0.
-  // Type, user flags, user byte and value are kept.
+  // Type, user flags, access clock, mtime and value are kept.
   KeyNode* SetHasExpiry(KeyNode* node, bool with_expiry);
   // Unlinks and frees the node, calling the disposer first.
   void Erase(KeyNode* node);

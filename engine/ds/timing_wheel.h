@@ -141,6 +141,41 @@ class TimingWheel {
     return fired;
   }
 
+  // Drops every item for which stale(const T&, int64_t deadline) is true, and gives the
+  // memory of emptied slots back; returns how many went. O(size). Not during Advance.
+  template <typename Pred>
+  size_t RemoveIf(Pred&& stale) {
+    assert(!advancing_);
+    auto is_stale = [&](const Entry& e) { return stale(e.second, e.first); };
+    auto sweep = [&](std::vector<Entry>& v) {
+      const size_t before = v.size();
+      v.erase(std::remove_if(v.begin(), v.end(), is_stale), v.end());
+      if (v.empty()) {
+        std::vector<Entry>().swap(v);
+      } else if (v.capacity() > 2 * v.size() + 16) {
+        v.shrink_to_fit();
+      }
+      return before - v.size();
+    };
+    size_t removed = 0;
+    for (Level& level : levels_) {
+      for (int slot = 0; slot < kSlots; ++slot) {
+        std::vector<Entry>& v = level.slots[slot];
+        if (v.empty()) continue;
+        removed += sweep(v);
+        if (v.empty()) level.occupied[slot >> 6] &= ~(uint64_t{1} << (slot & 63));
+      }
+    }
+    removed += sweep(due_);
+    due_min_ = kNever;
+    for (const Entry& e : due_) due_min_ = std::min(due_min_, e.first);
+    const size_t overflow_removed = sweep(overflow_);
+    if (overflow_removed != 0) std::make_heap(overflow_.begin(), overflow_.end(), Later);
+    removed += overflow_removed;
+    size_ -= removed;
+    return removed;
+  }
+
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   int64_t current_ms() const { return now_; }

@@ -20,7 +20,8 @@ struct Meta {
   std::string value;
   uint8_t type = 0;
   uint8_t user_flags = 0;  // bits 1..3
-  uint8_t user_byte = 0;
+  uint32_t access = 0;  // 24 bits
+  int64_t mtime = 0;     // 48 bits
   bool has_expiry = false;
   int64_t expire_at = 0;
   int64_t aux = 0;
@@ -43,7 +44,8 @@ void ExpectNode(const KeyNode* node, const std::string& key, const Meta& m) {
   EXPECT_EQ(node->type(), m.type);
   EXPECT_EQ(node->flags(), (m.has_expiry ? 1 : 0) | m.user_flags);
   EXPECT_EQ(node->has_expiry(), m.has_expiry);
-  EXPECT_EQ(node->user_byte(), m.user_byte);
+  EXPECT_EQ(node->access(), m.access);
+  EXPECT_EQ(node->mtime(), m.mtime);
   if (m.has_expiry) {
     EXPECT_EQ(node->expire_at(), m.expire_at);
     EXPECT_EQ(node->aux(), m.aux);
@@ -136,7 +138,8 @@ TEST_F(KeyTableTest, RandomOperationsMatchModel) {
                               m.has_expiry);
           if (!m.value.empty()) std::memcpy(node->mutable_value(), m.value.data(), m.value.size());
         }
-        EXPECT_EQ(node->user_byte(), 0);
+        EXPECT_EQ(node->access(), 0u);
+        EXPECT_EQ(node->mtime(), 0);
         if (m.has_expiry) {
           EXPECT_EQ(node->expire_at(), 0);
           EXPECT_EQ(node->aux(), 0);
@@ -147,8 +150,10 @@ TEST_F(KeyTableTest, RandomOperationsMatchModel) {
         }
         m.user_flags = rng() & 0xe;
         node->set_user_flags(static_cast<uint8_t>(m.user_flags | 1));  // bit 0 is not the owner's
-        m.user_byte = rng() & 0xff;
-        node->set_user_byte(m.user_byte);
+        m.access = rng() & 0xffffff;
+        m.mtime = static_cast<int64_t>(rng() & 0xffffffffffff);
+        node->set_access(m.access);
+        node->set_mtime(m.mtime);
         model[key] = m;
         ExpectNode(node, key, m);
       }
@@ -216,9 +221,11 @@ TEST_F(KeyTableTest, RandomOperationsMatchModel) {
       model.erase(it);
     } else {
       Meta& m = it->second;
-      m.user_byte = rng() & 0xff;
+      m.access = rng() & 0xffffff;
+      m.mtime = static_cast<int64_t>(rng() & 0xffffffffffff);
       m.user_flags = rng() & 0xe;
-      node->set_user_byte(m.user_byte);
+      node->set_access(m.access);
+      node->set_mtime(m.mtime);
       node->set_user_flags(m.user_flags);
       ExpectNode(node, key, m);
     }
@@ -438,7 +445,8 @@ TEST_F(KeyTableTest, DetachedNodeFreedOnce) {
   KeyNode* n = a.Insert("moving", 4, "payload", true);
   n->set_expire_at(99);
   n->set_aux(98);
-  n->set_user_byte(7);
+  n->set_access(0xabcdef);
+  n->set_mtime(1795000000000);
   a.Detach(n);
   EXPECT_EQ(a.size(), 0u);
   EXPECT_EQ(a.MemoryUsage(), a.bucket_count() * sizeof(KeyNode*));
@@ -446,7 +454,8 @@ TEST_F(KeyTableTest, DetachedNodeFreedOnce) {
   EXPECT_EQ(b.Find("moving"), n);
   EXPECT_EQ(n->expire_at(), 99);
   EXPECT_EQ(n->aux(), 98);
-  EXPECT_EQ(n->user_byte(), 7);
+  EXPECT_EQ(n->access(), 0xabcdefu);
+  EXPECT_EQ(n->mtime(), 1795000000000);
   b.Detach(n);
   b.FreeDetached(n);
   EXPECT_EQ(g_disposed["moving"], 1);
@@ -461,11 +470,13 @@ TEST_F(KeyTableTest, MetadataSurvivesResetAndResize) {
   n->set_expire_at(123456789012345);
   n->set_aux(-42);
   n->set_user_flags(0xe);
-  n->set_user_byte(0xab);
+  n->set_access(0xab1234);
+  n->set_mtime(1795000000123);
   auto expect_meta = [&](uint8_t type, bool expiry, int64_t at, int64_t aux) {
     EXPECT_EQ(n->type(), type);
     EXPECT_EQ(n->flags(), 0xe | (expiry ? 1 : 0));
-    EXPECT_EQ(n->user_byte(), 0xab);
+    EXPECT_EQ(n->access(), 0xab1234u);
+    EXPECT_EQ(n->mtime(), 1795000000123);
     EXPECT_EQ(n->has_expiry(), expiry);
     if (expiry) {
       EXPECT_EQ(n->expire_at(), at);
@@ -555,13 +566,13 @@ TEST_F(KeyTableTest, BytesPerKeyForAMillionKeys) {
   for (int i = 0; i < 1000000; ++i) table.Insert(NumberedKey("key:", i), 0, value, false);
   const KeyNode* n = table.Find(NumberedKey("key:", 123456));
   ASSERT_NE(n, nullptr);
-  EXPECT_EQ(n->AllocatedSize(), 40u);
+  EXPECT_EQ(n->AllocatedSize(), 48u);
   const double per_key = static_cast<double>(table.MemoryUsage()) / table.size();
   const double buckets_per_key =
       static_cast<double>(table.bucket_count() * sizeof(KeyNode*)) / table.size();
   std::printf("[ bytes    ] node %zu, buckets %zu (%.2f per key), total %.2f per key\n",
               n->AllocatedSize(), table.bucket_count(), buckets_per_key, per_key);
-  EXPECT_LT(per_key, 49.0);
+  EXPECT_LT(per_key, 57.0);
 }
 
 }  // namespace

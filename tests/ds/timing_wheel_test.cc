@@ -70,7 +70,23 @@ void RunModel(uint64_t seed, int64_t start) {
   int64_t now = start;
   uint64_t next_id = 0;
   for (int step = 0; step < 30000; ++step) {
-    if (rng() % 100 < 55) {
+    if (rng() % 300 == 0) {  // drop a fifth of the items, as the shard drops stale entries
+      const uint64_t mod = rng() % 5;
+      size_t expected = 0;
+      for (auto it = model.by_deadline.begin(); it != model.by_deadline.end();) {
+        if (it->second % 5 == mod) {
+          model.deadline_of.erase(it->second);
+          it = model.by_deadline.erase(it);
+          ++expected;
+        } else {
+          ++it;
+        }
+      }
+      EXPECT_EQ(wheel.RemoveIf([&](const std::string& item, int64_t deadline) {
+        EXPECT_EQ(model.deadline_of.count(IdOf(item)) == 0, IdOf(item) % 5 == mod);
+        return IdOf(item) % 5 == mod;
+      }), expected);
+    } else if (rng() % 100 < 55) {
       const int64_t deadline = std::max<int64_t>(0, now + RandomOffset(rng));
       const uint64_t id = next_id++;
       wheel.Add(deadline, ItemFor(id));
