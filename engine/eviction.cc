@@ -24,7 +24,7 @@ uint32_t LfuClock(int counter, int64_t now_ms) {
   return (Minutes(now_ms) << 8) | static_cast<uint32_t>(counter);
 }
 
-// Tries for a key with a TTL per sample, for the volatile policies.
+// Tries for a key with a TTL, for volatile-random.
 constexpr int kVolatileProbes = 16;
 
 }  // namespace
@@ -101,17 +101,17 @@ size_t Evictor::Evict(Shard& shard, const EvictionSettings& s, size_t max_keys,
 
 void Evictor::Fill(Shard& shard, const EvictionSettings& s) {
   const int64_t now = shard.now_ms();
+  KeyNode* sample[kMaxSample];
   for (int i = 0; i < shard.db_count(); ++i) {
     Db& db = shard.db(i);
     if (db.size() == 0 || (s.volatile_only() && db.expires_count() == 0)) continue;
-    for (int n = 0; n < s.samples; ++n) {
-      KeyNode* node = nullptr;
-      for (int probe = 0; probe < (s.volatile_only() ? kVolatileProbes : 1); ++probe) {
-        node = db.table().RandomNode(Next());
-        if (!s.volatile_only() || node->has_expiry()) break;
-        node = nullptr;
-      }
-      if (node == nullptr || db.Undeletable(node)) continue;
+    // The volatile policies look at enough keys to meet about `samples` with a TTL.
+    size_t want = static_cast<size_t>(s.samples);
+    if (s.volatile_only()) want *= (db.size() + db.expires_count() - 1) / db.expires_count();
+    const size_t n = db.table().Sample(Next(), std::min(want, kMaxSample), sample);
+    for (size_t j = 0; j < n; ++j) {
+      KeyNode* node = sample[j];
+      if ((s.volatile_only() && !node->has_expiry()) || db.Undeletable(node)) continue;
       uint64_t score;
       if (s.policy == EvictionPolicy::kVolatileTtl) {
         score = std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(node->expire_at());
@@ -120,18 +120,20 @@ void Evictor::Fill(Shard& shard, const EvictionSettings& s) {
       } else {
         score = static_cast<uint64_t>(LruIdleMs(node->access(), now));
       }
-      if (pool_.size() == kPoolSize && score <= pool_.front().score) continue;
-      auto same = std::find_if(pool_.begin(), pool_.end(), [&](const Candidate& c) {
-        return c.db == i && c.key == node->key();
-      });
-      if (same != pool_.end()) pool_.erase(same);
-      if (pool_.size() == kPoolSize) pool_.erase(pool_.begin());
-      Candidate c{score, i, std::string(node->key())};
-      auto at = std::upper_bound(pool_.begin(), pool_.end(), score,
-                                 [](uint64_t v, const Candidate& e) { return v < e.score; });
-      pool_.insert(at, std::move(c));
+      Offer(score, i, node->key());
     }
   }
+}
+
+void Evictor::Offer(uint64_t score, int db, std::string_view key) {
+  if (pool_.size() == kPoolSize && score <= pool_.front().score) return;
+  auto same = std::find_if(pool_.begin(), pool_.end(),
+                           [&](const Candidate& c) { return c.db == db && c.key == key; });
+  if (same != pool_.end()) pool_.erase(same);
+  if (pool_.size() == kPoolSize) pool_.erase(pool_.begin());
+  auto at = std::upper_bound(pool_.begin(), pool_.end(), score,
+                             [](uint64_t v, const Candidate& e) { return v < e.score; });
+  pool_.insert(at, Candidate{score, db, std::string(key)});
 }
 
 bool Evictor::EvictOne(Shard& shard, const EvictionSettings& s) {

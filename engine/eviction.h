@@ -98,10 +98,13 @@ class Evictor {
     std::string key;
   };
   static constexpr size_t kPoolSize = 16;
+  static constexpr size_t kMaxSample = 64;  // keys looked at per database and fill
 
   uint64_t Next();
   // Samples each database into the pool.
   void Fill(Shard& shard, const EvictionSettings& s);
+  // Puts a candidate in the pool when it beats the worst (or the pool has room).
+  void Offer(uint64_t score, int db, std::string_view key);
   // Evicts one key: from the pool, or a random one for the random policies. False when
   // nothing is evictable.
   bool EvictOne(Shard& shard, const EvictionSettings& s);

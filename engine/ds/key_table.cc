@@ -258,6 +258,17 @@ KeyNode* KeyTable::RandomNode(uint64_t rnd) const {
   return node;
 }
 
+size_t KeyTable::Sample(uint64_t rnd, size_t count, KeyNode** out) const {
+  if (size_ == 0 || count == 0) return 0;
+  const size_t mask = (size_t{1} << bits_) - 1;
+  size_t b = BucketOf(Mix(rnd));
+  size_t got = 0;
+  for (size_t step = 0; step < 16 * count && got < count; ++step, b = (b + 1) & mask) {
+    for (KeyNode* n = buckets_[b]; n != nullptr && got < count; n = n->next()) out[got++] = n;
+  }
+  return got;
+}
+
 void KeyTable::LinkNew(KeyNode* node, uint64_t hash) {
   if (buckets_ == nullptr && !Rehash(kMinBits)) throw std::bad_alloc();
   KeyNode*& head = buckets_[BucketOf(hash)];

@@ -264,6 +264,13 @@ class KeyTable {
   // random number source value; call with fresh randomness each time.
   KeyNode* RandomNode(uint64_t rnd) const;
 
+  // Up to `count` nodes from consecutive buckets, starting at a random one (Redis's
+  // dictGetSomeKeys): the bucket array is read in order, so this costs far fewer cache
+  // misses than `count` RandomNode calls, at the price of samples that are not independent
+  // (what eviction's sampling can live with). Looks at most 16 * count buckets. Returns
+  // how many nodes it put in `out`.
+  size_t Sample(uint64_t rnd, size_t count, KeyNode** out) const;
+
   template <typename Fn>
   void ForEach(Fn&& fn) const;  // fn(KeyNode*) for every node; fn must not modify the table
 
