@@ -239,10 +239,13 @@ void Session::WaitBlocked() {
   if (blocked_->deadline_ms > 0) {
     engine_->shard(home_).block_timers().Add(blocked_->deadline_ms, blocked_);
   }
+  parked_ = true;
+  if (park_hook_) park_hook_();
 }
 
 void Session::ResumeBlocked(Waiter* w) {
   if (blocked_.get() != w) return;  // not (or no longer) the waiter this session waits on
+  parked_ = false;
   std::shared_ptr<Waiter> done = std::move(blocked_);
   if (done->rerun) {
     // The serve could not finish here (BLMOVE to another shard's key): run the command

@@ -70,6 +70,14 @@ class Session {
   void ResumeBlocked(Waiter* w);
   // Home thread: the client went away while blocked: stop waiting, close after the round.
   void CancelBlock();
+  // Home thread: true while the round waits for a blocked command to be served or to time
+  // out (from WaitBlocked to ResumeBlocked). Meanwhile no thread writes to the output
+  // buffer, so its owner may append pushes to it and write it out (a RESP3 push reaches a
+  // blocked client at once, as in Redis); the blocked command's reply is appended later.
+  bool parked() const { return parked_; }
+  // Called on the home thread when the round parks (the connection then writes out the
+  // replies so far and any pushes, as Redis does for a client that blocks).
+  void set_park_hook(std::function<void()> hook) { park_hook_ = std::move(hook); }
   // While a command runs again after its serve asked for it (Waiter::rerun): the deadline
   // (0: none) of its first wait, which a new wait keeps; -1 otherwise.
   int64_t rerun_deadline_ms() const { return rerun_ ? rerun_->deadline_ms : -1; }
@@ -278,6 +286,8 @@ class Session {
   absl::AnyInvocable<void()> done_;
   std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
   std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
+  bool parked_ = false;                    // see parked()
+  std::function<void()> park_hook_;
   // The finished waiter whose command is to run again (Waiter::rerun), until it has.
   std::shared_ptr<Waiter> rerun_;
 
