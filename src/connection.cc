@@ -346,24 +346,16 @@ void Connection::Abandon() {
 
 bool Connection::OverOutputLimit(size_t unsent) {
   if (state_ == State::kClosed) return true;
+  if (unsent == 0) return false;  // (AfterWrite has reset the soft timer)
   // Redis's getClientType: a client with any subscription is of class pubsub.
   const bool pubsub = session_->subscribed();
   const engine::Config& config = server_->engine().config();
   const engine::OutputLimit limit = pubsub ? config.GetPubSubLimit() : config.GetNormalLimit();
-  if (limit.hard_bytes <= 0 && limit.soft_bytes <= 0) return false;
-  const int64_t used = static_cast<int64_t>(unsent);
-  bool over = limit.hard_bytes > 0 && used >= limit.hard_bytes;
-  if (!over && limit.soft_bytes > 0 && used >= limit.soft_bytes) {
-    const int64_t now = server_->engine().clock().NowMs();
-    if (soft_since_ms_ == 0) {
-      soft_since_ms_ = now;
-    } else {
-      over = now - soft_since_ms_ > limit.soft_seconds * 1000;
-    }
-  } else if (!over) {
-    soft_since_ms_ = 0;
+  if (!limit.enabled()) return false;
+  if (!limit.Exceeded(static_cast<int64_t>(unsent), server_->engine().clock().NowMs(),
+                      &soft_since_ms_)) {
+    return false;
   }
-  if (!over) return false;
   engine::LogWarning(StrCat("Client ", session_->Describe(),
                             " closed for overcoming of output buffer limits."));
   if (session_->parked()) {

@@ -149,10 +149,14 @@ class PushesWhileBlocked(harness.ServerTestCase):
     blocked reply follows when it is served."""
     threads = 4
 
+    def resp3_socket(self):
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+        s.sendall(b"HELLO 3\r\n")
+        read_until(s, b"modules")
+        return s
+
     def test_invalidation_reaches_a_blocked_client(self):
-        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
-            s.sendall(b"HELLO 3\r\n")
-            read_until(s, b"modules")
+        with self.resp3_socket() as s:
             s.sendall(b"CLIENT TRACKING ON\r\nGET k\r\n")
             read_until(s, b"_\r\n")
             s.sendall(b"BLPOP waitlist 5\r\n")
@@ -166,9 +170,7 @@ class PushesWhileBlocked(harness.ServerTestCase):
                           read_until(s, b"x\r\n"))
 
     def test_message_reaches_a_blocked_subscriber(self):
-        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
-            s.sendall(b"HELLO 3\r\n")
-            read_until(s, b"modules")
+        with self.resp3_socket() as s:
             s.sendall(b"SUBSCRIBE news\r\n")
             read_until(s, b":1\r\n")
             # RESP3 lets a subscriber run BLPOP; replies before it go out at once too.
