@@ -190,6 +190,41 @@ class PushesWhileBlocked(harness.ServerTestCase):
             self.assertIn(b"*2\r\n$7\r\nsublist\r\n$1\r\ny\r\n", read_until(s, b"y\r\n"))
 
 
+    def test_backlog_of_pushes_then_the_blocked_reply(self):
+        # More pushes than the socket holds: the rest waits for EPOLLOUT while BLPOP stays
+        # blocked, and the BLPOP reply comes after all of them.
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", self.server.port))
+        s.settimeout(5)
+        s.sendall(b"HELLO 3\r\n")
+        read_until(s, b"modules")
+        s.sendall(b"SUBSCRIBE bulk\r\n")
+        read_until(s, b":1\r\n")
+        s.sendall(b"BLPOP backlog 10\r\n")
+        self.assertTrue(await_blocked(self.r, "blpop"))
+        payload = b"p" * 10000
+        n = 400
+        for i in range(n):
+            self.assertEqual(self.r.publish("bulk", b"%04d" % i + payload), 1)
+        blocked = [c for c in self.r.client_list() if c.get("cmd") == "blpop"]
+        self.assertGreater(int(blocked[0]["omem"]), 0)  # some of it waits for the socket
+        self.r.lpush("backlog", "last")
+        tail = b"*2\r\n$7\r\nbacklog\r\n$4\r\nlast\r\n"
+        chunks, last, deadline = [], b"", time.time() + 20
+        while not last.endswith(tail) and time.time() < deadline:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            last = (last + chunk)[-len(tail):]
+        s.close()
+        data = b"".join(chunks)
+        self.assertTrue(data.endswith(tail), data[-200:])
+        self.assertEqual(data.count(b">3\r\n$7\r\nmessage\r\n$4\r\nbulk\r\n"), n)
+        self.assertLess(data.index(b"0398" + payload[:10]), data.index(b"0399" + payload[:10]))
+
+
 class NormalOutputLimit(harness.ServerTestCase):
     """client-output-buffer-limit's normal class: a client that pipelines and never reads is
     closed, and the server keeps serving the others."""
