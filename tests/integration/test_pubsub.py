@@ -169,6 +169,28 @@ class PushesWhileBlocked(harness.ServerTestCase):
             self.assertIn(b"*2\r\n$8\r\nwaitlist\r\n$1\r\nx\r\n",
                           read_until(s, b"x\r\n"))
 
+    def test_invalidation_reaches_other_blocking_commands(self):
+        cases = [(b"BZPOPMIN waitz 5", "bzpopmin", lambda: self.r.zadd("waitz", {"m": 1}),
+                  b"waitz"),
+                 (b"XREAD BLOCK 5000 STREAMS waits $", "xread",
+                  lambda: self.r.xadd("waits", {"f": "v"}), b"waits"),
+                 (b"BZPOPBYSCORE waitq 100 5", "bzpopbyscore",
+                  lambda: self.r.zadd("waitq", {"job": 1}), b"job")]
+        with self.resp3_socket() as s:
+            s.sendall(b"CLIENT TRACKING ON\r\n")
+            read_until(s, b"+OK\r\n")
+            for i, (command, name, wake, needle) in enumerate(cases):
+                key = b"key%d" % i
+                s.sendall(b"GET " + key + b"\r\n")
+                read_until(s, b"_\r\n")
+                s.sendall(command + b"\r\n")
+                self.assertTrue(await_blocked(self.r, name), name)
+                self.r.set(key, "new")
+                data = read_until(s, key + b"\r\n", timeout=1.0)
+                self.assertIn(b">2\r\n$10\r\ninvalidate\r\n*1\r\n$4\r\n" + key, data, name)
+                wake()
+                self.assertIn(needle, read_until(s, needle, timeout=5.0), name)
+
     def test_message_reaches_a_blocked_subscriber(self):
         with self.resp3_socket() as s:
             s.sendall(b"SUBSCRIBE news\r\n")
