@@ -177,6 +177,11 @@ class Session {
   void CloseAfterReply() { close_requested_.store(true, std::memory_order_release); }
   // The connection's way to be told about RequestClose from another thread.
   void set_close_hook(std::function<void()> hook) { close_hook_ = std::move(hook); }
+  // Set by a connection whose output buffer starts each round empty: once the round's
+  // replies reach client-output-buffer-limit's hard limit for the client's class, no
+  // further command of the round runs and the session closes (Redis stops processing a
+  // client flagged CLOSE_ASAP); the connection then drops the output unsent.
+  void set_output_limited(bool v) { output_limited_ = v; }
 
   // What the connection tells CLIENT LIST about itself.
   struct ConnectionInfo {
@@ -233,6 +238,9 @@ class Session {
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
   void ReplyError(std::string_view error);
+  // With set_output_limited: true (and closes after the round) when the output so far has
+  // reached the hard limit. The thread running the round.
+  bool OutputFull();
   // After a read-only command of a tracking client: remembers its keys on their shards.
   void TrackRead(const CommandSpec& spec, const CmdArgs& args);
   void Finish();
@@ -248,6 +256,7 @@ class Session {
   ReplyMode reply_mode_ = ReplyMode::kOn;
   std::atomic<bool> close_requested_{false};
   std::function<void()> close_hook_;
+  bool output_limited_ = false;
   ConnectionInfo conn_;
   std::shared_ptr<PushInbox> inbox_ = std::make_shared<PushInbox>();
   Subscriptions subs_;

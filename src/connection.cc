@@ -56,6 +56,7 @@ void DescribeSocket(int fd, engine::Session::ConnectionInfo* info) {
 Connection::Connection(Server* server, EventLoop* loop, unsigned shard, int fd)
     : server_(server), loop_(loop), shard_(shard), fd_(fd) {
   session_ = server_->engine().NewSession(static_cast<int>(shard));
+  session_->set_output_limited(true);
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   DescribeSocket(fd_, &session_->connection());

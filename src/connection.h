@@ -29,7 +29,9 @@
 // bytes not yet written are checked against the client's class (pubsub when it has a
 // subscription, else normal; the inbox also checks pubsub at each message, pubsub.h), and
 // once a second by the server's sweep, so a soft limit expires also when no output is
-// added. Over the limit the client is closed at once, its pending output dropped.
+// added. Over the limit the client is closed at once, its pending output dropped. The
+// Session also stops a round whose replies reach the hard limit (set_output_limited), so
+// the commands pipelined after that point do not run, as in Redis.
 //
 // Ownership: the Server's per-shard set holds a shared_ptr from Start until Shutdown. While
 // the Session runs a round asynchronously, pending_self_ holds another, so the Session,

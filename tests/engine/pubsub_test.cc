@@ -2,10 +2,12 @@
 // SUNSUBSCRIBE, SPUBLISH (and its key positions), PUBSUB, RESP2 subscriber mode, output
 // buffer limits (the normal class is enforced by the connection: test_pubsub.py). Messages
 // are read from the subscriber session's inbox (Session::TakePushes).
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "engine/shard.h"
 #include "protocol/reply_value.h"
 #include "protocol/strings.h"
 #include "tests/engine/test_util.h"
@@ -34,6 +36,19 @@ class PubSubTest : public EngineTest {
   }
   static auto Confirm(std::string_view kind, std::string_view channel, int64_t count) {
     return ArrArg(ElementsAre(BulkArg(kind), BulkArg(channel), IntArg(count)));
+  }
+  // Runs `cmds` as one round of `s` (a pipeline read at once), as a connection does;
+  // returns the replies' bytes.
+  std::string RunRound(Session& s, const std::vector<std::vector<std::string>>& cmds) {
+    std::vector<CmdArgs> args;
+    for (const auto& cmd : cmds) args.emplace_back(cmd.begin(), cmd.end());
+    std::string out;
+    std::promise<void> finished;
+    engine_->shard(s.home()).executor().Post([&] {
+      if (s.Run(args, &out, [&] { finished.set_value(); })) finished.set_value();
+    });
+    finished.get_future().wait();
+    return out;
   }
 };
 
@@ -361,6 +376,35 @@ TEST_P(PubSubTest, NormalOutputLimitIsParsedAndKept) {
                                  BulkArg("normal 1048576 524288 10 slave 1048576 1048576 1 "
                                          "pubsub 33554432 8388608 60"))));
   EXPECT_EQ(engine_->config().GetNormalLimit().hard_bytes, 1 << 20);
+}
+
+// A connection's session (set_output_limited) stops its round once the replies reach the
+// hard limit, as Redis stops processing a client it will close: later commands, writes
+// included, do not run.
+TEST_P(PubSubTest, HardLimitStopsTheRound) {
+  Run({"config", "set", "client-output-buffer-limit", "normal 1kb 0 0"});
+  Run({"set", "big", std::string(600, 'x')});
+  const std::vector<std::vector<std::string>> round = {
+      {"get", "big"}, {"incr", "a"}, {"get", "big"}, {"incr", "b"}, {"get", "big"}};
+  auto plain = NewSession();  // embedded: no limit
+  EXPECT_EQ(ParseReplies(RunRound(*plain, round)).size(), 5u);
+  EXPECT_FALSE(plain->close_requested());
+  for (int home = 0; home < static_cast<int>(shards()); ++home) {
+    auto limited = engine_->NewSession(home);
+    limited->set_output_limited(true);
+    std::vector<Value> replies = ParseReplies(RunRound(*limited, round));
+    ASSERT_EQ(replies.size(), 3u);  // the second GET passed 1kb: INCR b never ran
+    EXPECT_THAT(replies[1], IntArg(home + 2));
+    EXPECT_TRUE(limited->close_requested());
+  }
+  EXPECT_THAT(Run({"get", "a"}), BulkArg(StrCat(shards() + 1)));
+  EXPECT_THAT(Run({"get", "b"}), BulkArg("1"));
+  // Under the limit, a round runs whole.
+  Run({"config", "set", "client-output-buffer-limit", "normal 0 0 0"});
+  auto limited = engine_->NewSession();
+  limited->set_output_limited(true);
+  EXPECT_EQ(ParseReplies(RunRound(*limited, round)).size(), 5u);
+  EXPECT_FALSE(limited->close_requested());
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, PubSubTest, ShardCounts());

@@ -267,7 +267,7 @@ class NormalOutputLimit(harness.ServerTestCase):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         s.connect(("127.0.0.1", self.server.port))
         s.settimeout(5)
-        s.sendall(b"GET big\r\n" * 200)
+        s.sendall(b"GET big\r\n" * 200 + b"INCR after\r\n")
         return s, "127.0.0.1:%d" % s.getsockname()[1]
 
     def await_gone(self, addr, timeout=10.0):
@@ -290,6 +290,8 @@ class NormalOutputLimit(harness.ServerTestCase):
         self.assertTrue(self.await_gone(addr), "the greedy client was not disconnected")
         self.assertIn("closed for overcoming of output buffer limits", self.server.read_log())
         s.close()
+        # As Redis, nothing after the limit was reached ran.
+        self.assertIsNone(self.r.get("after"))
         # The others are served, big replies included (each under the limit).
         c = self.server.client()
         for _ in range(20):
