@@ -328,6 +328,7 @@ void Connection::FlushParked() {
     // All out: the parked round only appends, so the buffer can start over.
     out_.clear();
     out_sent_ = 0;
+    if (out_.capacity() > kMaxIdleOutput) out_.shrink_to_fit();
   }
   ReportUnsent();
   SetInterest(WaitingInterest());
