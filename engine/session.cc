@@ -277,7 +277,7 @@ void Session::ResumeBlocked(Waiter* w) {
 }
 
 void Session::CancelBlock() {
-  if (!blocked_) return;
+  if (!parked_ || !blocked_) return;
   CloseAfterReply();
   if (blocked_->Claim()) ResumeBlocked(blocked_.get());
   // Otherwise a shard or the timeout has finished it: its resume is on its way.

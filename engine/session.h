@@ -68,7 +68,9 @@ class Session {
   // Home thread: the waiter was finished (served or timed out); append its reply and go
   // on with the pipeline.
   void ResumeBlocked(Waiter* w);
-  // Home thread: the client went away while blocked: stop waiting, close after the round.
+  // Home thread, while parked(): the client went away while blocked: stop waiting, close
+  // after the round. (Before the round parks, the blocked command's thread may still be
+  // finishing it: cancelling then would end the round twice.)
   void CancelBlock();
   // Home thread: true while the round waits for a blocked command to be served or to time
   // out (from WaitBlocked to ResumeBlocked). Meanwhile no thread writes to the output

@@ -83,7 +83,7 @@ void Connection::Start() {
   });
   session_->set_park_hook([weak, server = server_, shard = shard_] {
     // Our thread, maybe inside Session::Run: write the replies so far on a later turn.
-    server->PostTo(shard, weak, &Connection::DeliverPushes);
+    server->PostTo(shard, weak, &Connection::OnParked);
   });
   server_->Track(shared_from_this());
   if (!loop_->Watch(fd_, EPOLLIN, this)) return Shutdown();
@@ -107,8 +107,10 @@ void Connection::OnEvent(uint32_t events) {
     case State::kWaiting: {
       // A client blocked (BZPOPMIN ...) that went away: stop waiting for it, so the round
       // ends and the connection closes instead of waiting for a timeout that may be never.
+      // Only once the round has parked: before that, the command may be blocking on
+      // another shard's thread, and the park hook cancels it (DeliverPushes, kClosed).
       bool gone = events & (EPOLLERR | EPOLLHUP);
-      if (session_->blocked() && (gone || ((events & EPOLLIN) && PeerClosed()))) {
+      if (session_->parked() && (gone || ((events & EPOLLIN) && PeerClosed()))) {
         return Abandon();
       }
       // A reset or failed socket: its replies could not be delivered. The round still
@@ -311,6 +313,13 @@ void Connection::DeliverPushes() {
     case State::kContinuing:
       return;
   }
+}
+
+void Connection::OnParked() {
+  // Watch the input again, paused or not, so that a client that goes away while blocked
+  // is noticed (input that is only more requests pauses it again, in OnEvent).
+  input_paused_ = false;
+  DeliverPushes();
 }
 
 void Connection::FlushParked() {

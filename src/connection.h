@@ -97,9 +97,12 @@ class Connection final : public EventLoop::Handler,
   void AfterRun();
   void SendReplies();
   // Pushes (pub/sub messages, invalidations) arrived in the session's inbox: when no
-  // round is running, move them into out_ (after whole replies only) and write them. A
-  // running round takes them itself when it ends (AfterRun).
+  // round is running, or the round is parked on a blocked command, move them into out_
+  // (after whole replies only) and write them. A running round takes them itself when it
+  // ends (AfterRun).
   void DeliverPushes();
+  // The park hook: the round waits for a blocked command (Session::parked).
+  void OnParked();
   // Moves the inbox's pushes to the end of out_.
   void TakePushes();
   // Publishes how many bytes of out_ are not yet sent (CLIENT LIST omem, output limits).
