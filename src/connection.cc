@@ -105,17 +105,14 @@ void Connection::OnEvent(uint32_t events) {
       if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) Flush();
       return;
     case State::kWaiting: {
-      // A client blocked (BZPOPMIN ...) that went away: stop waiting for it, so the round
-      // ends and the connection closes instead of waiting for a timeout that may be never.
-      // Only once the round has parked: before that, the command may be blocking on
-      // another shard's thread, and the park hook cancels it (DeliverPushes, kClosed).
+      // A reset or failed socket, or a blocked client (BZPOPMIN ...) that went away: its
+      // replies cannot be delivered. Shutdown stops a parked wait (instead of waiting for
+      // a timeout that may be never); a round still running completes (pending_self_
+      // keeps this object) and finds the connection closed.
       bool gone = events & (EPOLLERR | EPOLLHUP);
-      if (session_->parked() && (gone || ((events & EPOLLIN) && PeerClosed()))) {
-        return Abandon();
+      if (gone || (session_->parked() && (events & EPOLLIN) && PeerClosed())) {
+        return Shutdown();
       }
-      // A reset or failed socket: its replies could not be delivered. The round still
-      // completes (pending_self_ keeps this object) and finds the connection closed.
-      if (gone) return Shutdown();
       // Input arrived while the Session waits (a pipelining client): stop watching it
       // until the round is done, rather than have level-triggered readiness spin the
       // loop. A client that waits for its reply never gets here, so the cross-shard path
@@ -331,7 +328,7 @@ void Connection::FlushParked() {
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    return Abandon();
+    return Shutdown();
   }
   if (out_sent_ == out_.size()) {
     // All out: the parked round only appends, so the buffer can start over.
@@ -349,12 +346,6 @@ uint32_t Connection::WaitingInterest() const {
   return events;
 }
 
-void Connection::Abandon() {
-  std::shared_ptr<Connection> keep = shared_from_this();  // the round may end in here
-  session_->CancelBlock();
-  if (state_ != State::kClosed) Shutdown();
-}
-
 bool Connection::OverOutputLimit(size_t unsent) {
   if (state_ == State::kClosed) return true;
   if (unsent == 0) return false;  // (AfterWrite has reset the soft timer)
@@ -369,11 +360,7 @@ bool Connection::OverOutputLimit(size_t unsent) {
   }
   engine::LogWarning(StrCat("Client ", session_->Describe(),
                             " closed for overcoming of output buffer limits."));
-  if (session_->parked()) {
-    Abandon();
-  } else {
-    Shutdown();
-  }
+  Shutdown();
   return true;
 }
 
@@ -437,6 +424,13 @@ void Connection::Shutdown() {
   // this object does not die inside its own call stack.
   std::shared_ptr<Connection> self = server_->Untrack(this);
   if (self) loop_->Post([self = std::move(self)] {});
+  // Parked on a blocked command (CLIENT KILL, output limit, the client went away): stop
+  // waiting, so no later write is served to nobody. (A round that parks later is stopped
+  // by the park hook: DeliverPushes, kClosed.)
+  if (session_->parked()) {
+    std::shared_ptr<Connection> keep = shared_from_this();  // the round ends in here
+    session_->CancelBlock();
+  }
 }
 
 }  // namespace shoal::server

@@ -115,8 +115,6 @@ class Connection final : public EventLoop::Handler,
   // kWaiting's epoll interest: EPOLLIN unless input was paused, EPOLLOUT while a parked
   // round has bytes left to write.
   uint32_t WaitingInterest() const;
-  // The blocked client is gone: cancel its wait and close.
-  void Abandon();
   // client-output-buffer-limit for this client's class (pubsub when subscribed, else
   // normal), given the bytes not yet written: over the hard limit, or over the soft limit
   // for longer than its seconds, logs and closes the connection and returns true.
