@@ -267,8 +267,13 @@ class NormalOutputLimit(harness.ServerTestCase):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         s.connect(("127.0.0.1", self.server.port))
         s.settimeout(5)
+        addr = "127.0.0.1:%d" % s.getsockname()[1]
+        deadline = time.time() + 5  # accepted (connect returns before the server accepts)
+        while time.time() < deadline and not any(
+                c.get("addr") == addr for c in self.r.client_list()):
+            time.sleep(0.01)
         s.sendall(b"GET big\r\n" * 200 + b"INCR after\r\n")
-        return s, "127.0.0.1:%d" % s.getsockname()[1]
+        return s, addr
 
     def await_gone(self, addr, timeout=10.0):
         deadline = time.time() + timeout
