@@ -270,10 +270,10 @@ CommandSpec kRows[] = {
   ROW("unsubscribe", -1, kPubSub|kNoScript|kLS, 0, 0, 0, CmdUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages posted to channels.", "2.0.0"),
   ROW("psubscribe", -2, kPubSub|kNoScript|kLS, 0, 0, 0, CmdPSubscribe, "@pubsub @slow", "pubsub", "Listens for messages published to channels that match one or more patterns.", "2.0.0"),
   ROW("punsubscribe", -1, kPubSub|kNoScript|kLS, 0, 0, 0, CmdPUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages published to channels that match one or more patterns.", "2.0.0"),
-  ROW("ssubscribe", -2, kPubSub|kNoScript|kLS, 0, 0, 0, CmdSSubscribe, "@pubsub @slow", "pubsub", "Listens for messages published to shard channels.", "7.0.0"),
-  ROW("sunsubscribe", -1, kPubSub|kNoScript|kLS, 0, 0, 0, CmdSUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages posted to shard channels.", "7.0.0"),
+  ROW("ssubscribe", -2, kPubSub|kNoScript|kLS|kChannelKeys, 1, -1, 1, CmdSSubscribe, "@pubsub @slow", "pubsub", "Listens for messages published to shard channels.", "7.0.0"),
+  ROW("sunsubscribe", -1, kPubSub|kNoScript|kLS|kChannelKeys, 1, -1, 1, CmdSUnsubscribe, "@pubsub @slow", "pubsub", "Stops listening to messages posted to shard channels.", "7.0.0"),
   ROW("publish", 3, kPubSub|kLS|kF|kMayReplicate, 0, 0, 0, CmdPublish, "@pubsub @fast", "pubsub", "Posts a message to a channel.", "2.0.0"),
-  ROW("spublish", 3, kPubSub|kLS|kF|kMayReplicate, 0, 0, 0, CmdSPublish, "@pubsub @fast", "pubsub", "Post a message to a shard channel", "7.0.0"),
+  ROW("spublish", 3, kPubSub|kLS|kF|kMayReplicate|kChannelKeys, 1, 1, 1, CmdSPublish, "@pubsub @fast", "pubsub", "Post a message to a shard channel", "7.0.0"),
   ROW("pubsub", -2, kContainer, 0, 0, 0, nullptr, "@slow", "pubsub", "A container for Pub/Sub commands.", "2.8.0"),
   ROW("pubsub|channels", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubChannels, "@pubsub @slow", "pubsub", "Returns the active channels.", "2.8.0"),
   ROW("pubsub|numsub", -2, kPubSub|kLS, 0, 0, 0, CmdPubSubNumSub, "@pubsub @slow", "pubsub", "Returns a count of subscribers to channels.", "2.8.0"),
@@ -373,6 +373,7 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 }
 
 void CollectKeys(const CommandSpec& spec, ArgList args, KeyList* keys) {
+  if (spec.flags & kChannelKeys) return;
   if (spec.keys_fn != nullptr) {
     spec.keys_fn(args, keys);
     return;

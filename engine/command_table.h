@@ -56,6 +56,10 @@ enum CommandFlag : uint32_t {
   // Shoal: the command changes a key's metadata (tags, retention, hold), never its value:
   // a retained key does not refuse it.
   kMetaOnly = 1u << 27,
+  // The key positions name shard channels, not keys (Redis's NOT_KEY key spec: SSUBSCRIBE,
+  // SUNSUBSCRIBE, SPUBLISH). COMMAND INFO shows them; CollectKeys skips them, so nothing
+  // routes, locks, tracks or checks by them and COMMAND GETKEYS finds no key.
+  kChannelKeys = 1u << 28,
 };
 
 // Custom key extraction, for commands whose keys are not at fixed positions.
@@ -100,7 +104,8 @@ class CommandTable {
 
 // True when `args` (name included) fits the spec's arity.
 bool ArityOk(const CommandSpec& spec, size_t argc);
-// Appends the keys of `args` (name included) by the spec's key positions.
+// Appends the keys of `args` (name included) by the spec's key positions (none for a
+// kChannelKeys row).
 void CollectKeys(const CommandSpec& spec, ArgList args, KeyList* keys);
 
 }  // namespace shoal::engine

@@ -288,9 +288,8 @@ void Config::RefreshCached(const std::string& name, const std::string& value) {
   if (name == "client-output-buffer-limit") {
     OutputLimits limits;
     ParseOutputLimits(value, &limits);
-    pubsub_limit_[0].store(limits.pubsub.hard_bytes, std::memory_order_relaxed);
-    pubsub_limit_[1].store(limits.pubsub.soft_bytes, std::memory_order_relaxed);
-    pubsub_limit_[2].store(limits.pubsub.soft_seconds, std::memory_order_relaxed);
+    StoreLimit(limits.pubsub, pubsub_limit_);
+    StoreLimit(limits.normal, normal_limit_);
     return;
   }
   if (name == "list-max-listpack-size") {

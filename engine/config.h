@@ -70,11 +70,9 @@ class Config {
   // could notify reads it.
   uint32_t GetNotifyFlags() const { return notify_flags_.load(std::memory_order_relaxed); }
   // client-output-buffer-limit's pubsub class (pubsub.h). Lock-free: read per PUBLISH.
-  OutputLimit GetPubSubLimit() const {
-    return OutputLimit{pubsub_limit_[0].load(std::memory_order_relaxed),
-                       pubsub_limit_[1].load(std::memory_order_relaxed),
-                       pubsub_limit_[2].load(std::memory_order_relaxed)};
-  }
+  OutputLimit GetPubSubLimit() const { return LoadLimit(pubsub_limit_); }
+  // Its normal class (every client without a subscription). Lock-free: read per round.
+  OutputLimit GetNormalLimit() const { return LoadLimit(normal_limit_); }
 
   // maxmemory, maxmemory-policy, maxmemory-samples, lfu-log-factor, lfu-decay-time.
   // Lock-free: every write checks the limit and every lookup updates the access clock.
@@ -122,7 +120,18 @@ class Config {
   std::atomic<int> list_fill_{-2};
   std::atomic<uint32_t> notify_flags_{0};
   std::atomic<int64_t> eviction_[5] = {0, 0, 5, 10, 1};  // in GetEviction's order
+  // Atomic copies of client-output-buffer-limit classes: hard bytes, soft bytes, seconds.
   std::atomic<int64_t> pubsub_limit_[3] = {32 << 20, 8 << 20, 60};
+  std::atomic<int64_t> normal_limit_[3] = {0, 0, 0};
+  static OutputLimit LoadLimit(const std::atomic<int64_t> (&a)[3]) {
+    return OutputLimit{a[0].load(std::memory_order_relaxed), a[1].load(std::memory_order_relaxed),
+                       a[2].load(std::memory_order_relaxed)};
+  }
+  static void StoreLimit(const OutputLimit& l, std::atomic<int64_t> (&a)[3]) {
+    a[0].store(l.hard_bytes, std::memory_order_relaxed);
+    a[1].store(l.soft_bytes, std::memory_order_relaxed);
+    a[2].store(l.soft_seconds, std::memory_order_relaxed);
+  }
   absl::flat_hash_map<std::string, std::string> aliases_;  // alias -> name; set in the constructor
   mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Param> params_;

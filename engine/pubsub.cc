@@ -45,6 +45,19 @@ bool ParseOutputLimits(std::string_view text, OutputLimits* limits) {
   return true;
 }
 
+bool OutputLimit::Exceeded(int64_t used, int64_t now_ms, int64_t* soft_since_ms) const {
+  if (hard_bytes > 0 && used >= hard_bytes) return true;
+  if (soft_bytes <= 0 || used < soft_bytes) {
+    *soft_since_ms = 0;
+    return false;
+  }
+  if (*soft_since_ms == 0) {
+    *soft_since_ms = now_ms;
+    return false;
+  }
+  return now_ms - *soft_since_ms > soft_seconds * 1000;
+}
+
 std::string FormatOutputLimits(const OutputLimits& limits) {
   auto one = [](std::string_view name, const OutputLimit& l) {
     return StrCat(name, " ", l.hard_bytes, " ", l.soft_bytes, " ", l.soft_seconds);
@@ -66,20 +79,10 @@ std::string EncodePush(int resp, std::initializer_list<std::string_view> parts) 
 bool PushInbox::Deliver(std::string_view bytes, const OutputLimit* limit, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   if (killed_) return false;
-  if (limit != nullptr && (limit->hard_bytes > 0 || limit->soft_bytes > 0)) {
+  if (limit != nullptr && limit->enabled()) {
     const int64_t used = static_cast<int64_t>(queued_.size() + bytes.size() +
                                               unsent.load(std::memory_order_relaxed));
-    bool over = limit->hard_bytes > 0 && used >= limit->hard_bytes;
-    if (!over && limit->soft_bytes > 0 && used >= limit->soft_bytes) {
-      if (soft_since_ms_ == 0) {
-        soft_since_ms_ = now_ms;
-      } else {
-        over = now_ms - soft_since_ms_ > limit->soft_seconds * 1000;
-      }
-    } else if (!over) {
-      soft_since_ms_ = 0;
-    }
-    if (over) {
+    if (limit->Exceeded(used, now_ms, &soft_since_ms_)) {
       killed_ = true;
       queued_.clear();
       queued_.shrink_to_fit();

@@ -56,6 +56,12 @@ struct OutputLimit {
   int64_t hard_bytes = 0;
   int64_t soft_bytes = 0;
   int64_t soft_seconds = 0;
+
+  bool enabled() const { return hard_bytes > 0 || soft_bytes > 0; }
+  // Redis's checkClientOutputBufferLimits: true when `used` bytes reach the hard limit, or
+  // have been over the soft limit for longer than soft_seconds. *soft_since_ms is the
+  // client's timer (0: under the soft limit), started and reset here.
+  bool Exceeded(int64_t used, int64_t now_ms, int64_t* soft_since_ms) const;
 };
 
 // client-output-buffer-limit: "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60".

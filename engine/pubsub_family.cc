@@ -3,9 +3,11 @@
 //
 // State: a session's subscriptions (Session::subscriptions, ordered sets) and the
 // engine-wide registry (pubsub.h) always agree: a name is in the registry for a session
-// exactly when it is in the session's set. None of these commands names a key (shard
-// channels included: without cluster mode they route nowhere), so each runs on the
-// session's home thread, the only writer of its subscriptions.
+// exactly when it is in the session's set. None of these commands names a key, so each
+// runs on the session's home thread, the only writer of its subscriptions. Shard channels
+// have key positions in the table, as Redis 7's NOT_KEY key specs (COMMAND INFO shows
+// them), but the row's kChannelKeys keeps them out of routing: without cluster mode a
+// shard channel belongs to no shard, and channels of different slots mix freely.
 //
 // Replies: each (un)subscription confirms with [kind, channel, count], an array in RESP2
 // and a push in RESP3. count is the session's channels plus patterns for the global kinds

@@ -70,7 +70,13 @@ std::vector<const CommandSpec*> TopLevelCommands() {
   return out;
 }
 
-bool HasKeys(const CommandSpec& spec) { return spec.keys_fn != nullptr || spec.first_key > 0; }
+// Key positions in the row (COMMAND INFO shows them), channels included.
+bool HasKeySpec(const CommandSpec& spec) {
+  return spec.keys_fn != nullptr || spec.first_key > 0;
+}
+// Keys COMMAND GETKEYS can find: Redis's doesCommandHaveKeys, where a NOT_KEY spec (shard
+// channels) does not count.
+bool HasKeys(const CommandSpec& spec) { return HasKeySpec(spec) && !(spec.flags & kChannelKeys); }
 
 // Redis's flag names in its order (addReplyFlagsForCommand), may_replicate hidden as there.
 std::vector<std::string_view> FlagNames(const CommandSpec& spec) {
@@ -106,14 +112,19 @@ std::vector<std::string_view> Categories(const CommandSpec& spec) {
 
 // One key spec for the row's key positions (Redis's addReplyCommandKeySpecs layout).
 void ReplyKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
-  if (!HasKeys(spec)) return ctx.reply.Array(0);
+  if (!HasKeySpec(spec)) return ctx.reply.Array(0);
   auto& r = ctx.reply;
   r.Array(1);
   r.Map(3);
   r.Bulk("flags");
-  r.Set(2);
-  r.SimpleString(spec.is_write() ? "RW" : "RO");
-  r.SimpleString(spec.is_write() ? "update" : "access");
+  if (spec.flags & kChannelKeys) {
+    r.Set(1);
+    r.SimpleString("not_key");
+  } else {
+    r.Set(2);
+    r.SimpleString(spec.is_write() ? "RW" : "RO");
+    r.SimpleString(spec.is_write() ? "update" : "access");
+  }
   r.Bulk("begin_search");
   r.Map(2);
   r.Bulk("type");

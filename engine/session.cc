@@ -174,9 +174,20 @@ void Session::ReplyError(std::string_view error) {
   shard.stats().CountError(error.substr(0, error.find(' ')));
 }
 
+bool Session::OutputFull() {
+  if (!output_limited_) return false;
+  const Config& config = engine_->config();
+  const OutputLimit limit = subscribed() ? config.GetPubSubLimit() : config.GetNormalLimit();
+  if (limit.hard_bytes <= 0 || static_cast<int64_t>(out_->size()) < limit.hard_bytes) {
+    return false;
+  }
+  CloseAfterReply();
+  return true;
+}
+
 void Session::Continue() {
   // After QUIT (or CLIENT KILL) nothing more of the pipeline runs, as in Redis.
-  while (next_ < cmds_.size() && !close_requested()) {
+  while (next_ < cmds_.size() && !close_requested() && !OutputFull()) {
     const CmdArgs& args = cmds_[next_];
     if (args.empty()) {
       ++next_;
@@ -256,10 +267,13 @@ void Session::WaitBlocked() {
   if (blocked_->deadline_ms > 0) {
     engine_->shard(home_).block_timers().Add(blocked_->deadline_ms, blocked_);
   }
+  parked_ = true;
+  if (park_hook_) park_hook_();
 }
 
 void Session::ResumeBlocked(Waiter* w) {
   if (blocked_.get() != w) return;  // not (or no longer) the waiter this session waits on
+  parked_ = false;
   std::shared_ptr<Waiter> done = std::move(blocked_);
   if (done->rerun) {
     // The serve could not finish here (BLMOVE to another shard's key): run the command
@@ -280,7 +294,7 @@ void Session::ResumeBlocked(Waiter* w) {
 }
 
 void Session::CancelBlock() {
-  if (!blocked_) return;
+  if (!parked_ || !blocked_) return;
   CloseAfterReply();
   if (blocked_->Claim()) ResumeBlocked(blocked_.get());
   // Otherwise a shard or the timeout has finished it: its resume is on its way.
@@ -305,6 +319,10 @@ void Session::RunBatchOn(unsigned shard) {
   }
   engine_->shard(shard).executor().Post([this, end]() mutable {
     for (size_t i = next_; i < end; ++i) {
+      if (OutputFull()) {
+        end = i;  // home sees it too and ends the round
+        break;
+      }
       ExecuteHere(*batch_[i - next_], cmds_[i]);
       if (blocked_) end = i + 1;  // the rest of the pipeline waits for the blocked one
       if (restart_) end = i;      // run it again from home, routed afresh

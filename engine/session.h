@@ -68,8 +68,18 @@ class Session {
   // Home thread: the waiter was finished (served or timed out); append its reply and go
   // on with the pipeline.
   void ResumeBlocked(Waiter* w);
-  // Home thread: the client went away while blocked: stop waiting, close after the round.
+  // Home thread, while parked(): the client went away while blocked: stop waiting, close
+  // after the round. (Before the round parks, the blocked command's thread may still be
+  // finishing it: cancelling then would end the round twice.)
   void CancelBlock();
+  // Home thread: true while the round waits for a blocked command to be served or to time
+  // out (from WaitBlocked to ResumeBlocked). Meanwhile no thread writes to the output
+  // buffer, so its owner may append pushes to it and write it out (a RESP3 push reaches a
+  // blocked client at once, as in Redis); the blocked command's reply is appended later.
+  bool parked() const { return parked_; }
+  // Called on the home thread when the round parks (the connection then writes out the
+  // replies so far and any pushes, as Redis does for a client that blocks).
+  void set_park_hook(std::function<void()> hook) { park_hook_ = std::move(hook); }
   // While a command runs again after its serve asked for it (Waiter::rerun): the deadline
   // (0: none) of its first wait, which a new wait keeps; -1 otherwise.
   int64_t rerun_deadline_ms() const { return rerun_ ? rerun_->deadline_ms : -1; }
@@ -169,6 +179,11 @@ class Session {
   void CloseAfterReply() { close_requested_.store(true, std::memory_order_release); }
   // The connection's way to be told about RequestClose from another thread.
   void set_close_hook(std::function<void()> hook) { close_hook_ = std::move(hook); }
+  // Set by a connection whose output buffer starts each round empty: once the round's
+  // replies reach client-output-buffer-limit's hard limit for the client's class, no
+  // further command of the round runs and the session closes (Redis stops processing a
+  // client flagged CLOSE_ASAP); the connection then drops the output unsent.
+  void set_output_limited(bool v) { output_limited_ = v; }
 
   // What the connection tells CLIENT LIST about itself.
   struct ConnectionInfo {
@@ -228,6 +243,9 @@ class Session {
   // Redis's OOM rule before a command runs: "" or the error for a `denyoom` command (or an
   // EXEC with one queued) while the process is over maxmemory and eviction cannot help.
   std::string_view MemoryError(const CommandSpec& spec) const;
+  // With set_output_limited: true (and closes after the round) when the output so far has
+  // reached the hard limit. The thread running the round.
+  bool OutputFull();
   // After a read-only command of a tracking client: remembers its keys on their shards.
   void TrackRead(const CommandSpec& spec, const CmdArgs& args);
   void Finish();
@@ -243,6 +261,7 @@ class Session {
   ReplyMode reply_mode_ = ReplyMode::kOn;
   std::atomic<bool> close_requested_{false};
   std::function<void()> close_hook_;
+  bool output_limited_ = false;
   ConnectionInfo conn_;
   std::shared_ptr<PushInbox> inbox_ = std::make_shared<PushInbox>();
   Subscriptions subs_;
@@ -285,6 +304,8 @@ class Session {
   absl::AnyInvocable<void()> done_;
   std::vector<const CommandSpec*> batch_;  // specs of the batch sent to another shard
   std::shared_ptr<Waiter> blocked_;        // the waiter of a blocked command, until resumed
+  bool parked_ = false;                    // see parked()
+  std::function<void()> park_hook_;
   // The finished waiter whose command is to run again (Waiter::rerun), until it has.
   std::shared_ptr<Waiter> rerun_;
 

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "engine/engine.h"
+#include "engine/log.h"
 #include "protocol/reply_writer.h"
 #include "protocol/strings.h"
 #include "src/server.h"
@@ -55,6 +56,7 @@ void DescribeSocket(int fd, engine::Session::ConnectionInfo* info) {
 Connection::Connection(Server* server, EventLoop* loop, unsigned shard, int fd)
     : server_(server), loop_(loop), shard_(shard), fd_(fd) {
   session_ = server_->engine().NewSession(static_cast<int>(shard));
+  session_->set_output_limited(true);
   int one = 1;
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   DescribeSocket(fd_, &session_->connection());
@@ -79,6 +81,10 @@ void Connection::Start() {
     // The publisher's thread, under the inbox's lock: only post.
     server->PostTo(shard, weak, &Connection::DeliverPushes);
   });
+  session_->set_park_hook([weak, server = server_, shard = shard_] {
+    // Our thread, maybe inside Session::Run: write the replies so far on a later turn.
+    server->PostTo(shard, weak, &Connection::OnParked);
+  });
   server_->Track(shared_from_this());
   if (!loop_->Watch(fd_, EPOLLIN, this)) return Shutdown();
   interest_ = EPOLLIN;
@@ -99,23 +105,22 @@ void Connection::OnEvent(uint32_t events) {
       if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) Flush();
       return;
     case State::kWaiting: {
-      // A client blocked (BZPOPMIN ...) that went away: stop waiting for it, so the round
-      // ends and the connection closes instead of waiting for a timeout that may be never.
+      // A reset or failed socket, or a blocked client (BZPOPMIN ...) that went away: its
+      // replies cannot be delivered. Shutdown stops a parked wait (instead of waiting for
+      // a timeout that may be never); a round still running completes (pending_self_
+      // keeps this object) and finds the connection closed.
       bool gone = events & (EPOLLERR | EPOLLHUP);
-      if (session_->blocked() && (gone || PeerClosed())) {
-        std::shared_ptr<Connection> keep = shared_from_this();  // the round may end in here
-        session_->CancelBlock();
-        if (state_ != State::kClosed) Shutdown();
-        return;
+      if (gone || (session_->parked() && (events & EPOLLIN) && PeerClosed())) {
+        return Shutdown();
       }
-      // A reset or failed socket: its replies could not be delivered. The round still
-      // completes (pending_self_ keeps this object) and finds the connection closed.
-      if (gone) return Shutdown();
       // Input arrived while the Session waits (a pipelining client): stop watching it
       // until the round is done, rather than have level-triggered readiness spin the
       // loop. A client that waits for its reply never gets here, so the cross-shard path
       // costs no epoll_ctl at P=1.
-      SetInterest(0);
+      if (events & EPOLLIN) input_paused_ = true;
+      // Room again for what a parked round had to leave unsent.
+      if ((events & EPOLLOUT) && session_->parked()) return FlushParked();
+      SetInterest(WaitingInterest());
       return;
     }
     case State::kSyncing:
@@ -234,6 +239,7 @@ void Connection::CompactInput() {
 
 void Connection::AfterRun() {
   if (state_ == State::kClosed) return;
+  input_paused_ = false;
   const uint64_t lsn = session_->TakeJournalLsn();
   if (lsn != 0 && server_->HoldUntilDurable(lsn, shard_, [self = shared_from_this()] {
         if (self->state_ == State::kSyncing) self->SendReplies();
@@ -253,6 +259,7 @@ void Connection::SendReplies() {
   if (session_->close_requested()) closing_ = true;
   CompactInput();
   TakePushes();
+  if (OverOutputLimit(out_.size() - out_sent_)) return;
   if (out_sent_ == out_.size()) return AfterWrite();
   // Written with the other clients' replies, just before the loop polls again.
   state_ = State::kFlushing;
@@ -275,7 +282,7 @@ void Connection::DeliverPushes() {
   switch (state_) {
     case State::kReading:
       TakePushes();
-      if (out_sent_ == out_.size()) return;
+      if (out_sent_ == out_.size() || OverOutputLimit(out_.size() - out_sent_)) return;
       state_ = State::kFlushing;
       loop_->BeforePoll([self = shared_from_this()] {
         if (self->state_ == State::kFlushing) self->Flush();
@@ -283,12 +290,83 @@ void Connection::DeliverPushes() {
       return;
     case State::kFlushing:  // whole replies are queued; the pushes go after them
     case State::kWriting:
-      return TakePushes();
-    case State::kWaiting:  // a round is writing into out_: AfterRun takes them
-    case State::kContinuing:
+      TakePushes();
+      OverOutputLimit(out_.size() - out_sent_);
+      return;
+    case State::kWaiting:
+      // Parked on a blocked command: the replies so far and the pushes go out now, the
+      // blocked reply after them. Otherwise a round is writing into out_ (maybe on another
+      // thread): AfterRun takes the pushes.
+      if (!session_->parked()) return;
+      TakePushes();
+      if (OverOutputLimit(out_.size() - out_sent_)) return;
+      return FlushParked();
     case State::kClosed:
+      // Closed while a round was on its way to park (output limit, failed socket): nobody
+      // will read its reply, so stop waiting instead of holding the session until a
+      // timeout that may never come.
+      if (session_->parked()) session_->CancelBlock();
+      return;
+    case State::kContinuing:
       return;
   }
+}
+
+void Connection::OnParked() {
+  // Watch the input again, paused or not, so that a client that goes away while blocked
+  // is noticed (input that is only more requests pauses it again, in OnEvent).
+  input_paused_ = false;
+  DeliverPushes();
+}
+
+void Connection::FlushParked() {
+  while (out_sent_ < out_.size()) {
+    ssize_t n = send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+    if (n >= 0) {
+      out_sent_ += static_cast<size_t>(n);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    return Shutdown();
+  }
+  if (out_sent_ == out_.size()) {
+    // All out: the parked round only appends, so the buffer can start over.
+    out_.clear();
+    out_sent_ = 0;
+    if (out_.capacity() > kMaxIdleOutput) out_.shrink_to_fit();
+  }
+  ReportUnsent();
+  SetInterest(WaitingInterest());
+}
+
+uint32_t Connection::WaitingInterest() const {
+  uint32_t events = input_paused_ ? 0 : EPOLLIN;
+  if (session_->parked() && out_sent_ < out_.size()) events |= EPOLLOUT;
+  return events;
+}
+
+bool Connection::OverOutputLimit(size_t unsent) {
+  if (state_ == State::kClosed) return true;
+  if (unsent == 0) return false;  // (AfterWrite has reset the soft timer)
+  // Redis's getClientType: a client with any subscription is of class pubsub.
+  const bool pubsub = session_->subscribed();
+  const engine::Config& config = server_->engine().config();
+  const engine::OutputLimit limit = pubsub ? config.GetPubSubLimit() : config.GetNormalLimit();
+  if (!limit.enabled()) return false;
+  if (!limit.Exceeded(static_cast<int64_t>(unsent), server_->engine().clock().NowMs(),
+                      &soft_since_ms_)) {
+    return false;
+  }
+  engine::LogWarning(StrCat("Client ", session_->Describe(),
+                            " closed for overcoming of output buffer limits."));
+  Shutdown();
+  return true;
+}
+
+void Connection::CheckOutputLimit() {
+  if (state_ == State::kClosed) return;
+  OverOutputLimit(session_->connection().output_buffer.load(std::memory_order_relaxed));
 }
 
 void Connection::Flush() {
@@ -310,7 +388,7 @@ void Connection::Flush() {
 
 void Connection::AfterWrite() {
   if (!out_.empty()) {
-    if (state_ == State::kWriting) {
+    if (session_->connection().output_buffer.load(std::memory_order_relaxed) != 0) {
       session_->connection().output_buffer.store(0, std::memory_order_relaxed);
       session_->inbox()->unsent.store(0, std::memory_order_relaxed);
     }
@@ -318,6 +396,7 @@ void Connection::AfterWrite() {
     out_sent_ = 0;
     if (out_.capacity() > kMaxIdleOutput) out_.shrink_to_fit();
   }
+  soft_since_ms_ = 0;  // all written: under any soft limit again
   if (closing_) return Shutdown();
   if (cmd_count_ == kMaxCommandsPerRound && in_used_ > 0) {
     // Requests left in the buffer (over the per-round cap) run before we read again, on
@@ -345,6 +424,13 @@ void Connection::Shutdown() {
   // this object does not die inside its own call stack.
   std::shared_ptr<Connection> self = server_->Untrack(this);
   if (self) loop_->Post([self = std::move(self)] {});
+  // Parked on a blocked command (CLIENT KILL, output limit, the client went away): stop
+  // waiting, so no later write is served to nobody. (A round that parks later is stopped
+  // by the park hook: DeliverPushes, kClosed.)
+  if (session_->parked()) {
+    std::shared_ptr<Connection> keep = shared_from_this();  // the round ends in here
+    session_->CancelBlock();
+  }
 }
 
 }  // namespace shoal::server

@@ -14,13 +14,24 @@
 //                sends nothing, so nothing fires); if input does arrive meanwhile, interest
 //                is dropped (epoll_ctl MOD to 0) so level-triggered readiness does not spin
 //                the loop, and restored when the round is done. A reset peer is still
-//                reported and closes the connection at once.
+//                reported and closes the connection at once. While the round is parked on
+//                a blocked command (BLPOP ...; Session::parked), the replies so far and
+//                any pushes (messages, invalidations) are written at once, EPOLLOUT
+//                added when the socket is full; the blocked reply follows later.
 //   kContinuing  a round stopped at kMaxCommandsPerRound with requests left in the buffer;
 //                a posted task runs them on the loop's next turn (other clients first).
 //   kWriting     a write was partial: watching EPOLLOUT only, reading nothing until the
 //                replies are out (back-pressure for clients that pipeline without reading).
 //   kClosed      fd closed and unwatched; every later callback returns at once.
 // epoll_ctl is called only on those rare paths (partial writes, input during a wait).
+//
+// Output limits (client-output-buffer-limit): before replies or pushes are written, the
+// bytes not yet written are checked against the client's class (pubsub when it has a
+// subscription, else normal; the inbox also checks pubsub at each message, pubsub.h), and
+// once a second by the server's sweep, so a soft limit expires also when no output is
+// added. Over the limit the client is closed at once, its pending output dropped. The
+// Session also stops a round whose replies reach the hard limit (set_output_limited), so
+// the commands pipelined after that point do not run, as in Redis.
 //
 // Ownership: the Server's per-shard set holds a shared_ptr from Start until Shutdown. While
 // the Session runs a round asynchronously, pending_self_ holds another, so the Session,
@@ -63,6 +74,9 @@ class Connection final : public EventLoop::Handler,
   void Start();
   // Closes the socket; thread-safe (posts to the connection's thread).
   void Close();
+  // The once-a-second check of the output limits (the soft limit of a client that stopped
+  // reading expires with no new output, as Redis's clientsCron). The connection's thread.
+  void CheckOutputLimit();
   int64_t last_active_ms() const { return session_->last_active_ms(); }
   engine::Session& session() { return *session_; }
 
@@ -83,15 +97,28 @@ class Connection final : public EventLoop::Handler,
   void AfterRun();
   void SendReplies();
   // Pushes (pub/sub messages, invalidations) arrived in the session's inbox: when no
-  // round is running, move them into out_ (after whole replies only) and write them. A
-  // running round takes them itself when it ends (AfterRun).
+  // round is running, or the round is parked on a blocked command, move them into out_
+  // (after whole replies only) and write them. A running round takes them itself when it
+  // ends (AfterRun).
   void DeliverPushes();
+  // The park hook: the round waits for a blocked command (Session::parked).
+  void OnParked();
   // Moves the inbox's pushes to the end of out_.
   void TakePushes();
   // Publishes how many bytes of out_ are not yet sent (CLIENT LIST omem, output limits).
   void ReportUnsent();
   // Writes what is left of out_; on a partial write, waits for EPOLLOUT.
   void Flush();
+  // While the Session is parked on a blocked command (kWaiting): writes what out_ holds
+  // (earlier replies, pushes) without ending the round; a partial write adds EPOLLOUT.
+  void FlushParked();
+  // kWaiting's epoll interest: EPOLLIN unless input was paused, EPOLLOUT while a parked
+  // round has bytes left to write.
+  uint32_t WaitingInterest() const;
+  // client-output-buffer-limit for this client's class (pubsub when subscribed, else
+  // normal), given the bytes not yet written: over the hard limit, or over the soft limit
+  // for longer than its seconds, logs and closes the connection and returns true.
+  bool OverOutputLimit(size_t unsent);
   void AfterWrite();
   // Changes the epoll interest to `events` (EPOLLIN, EPOLLOUT or 0) if it differs.
   void SetInterest(uint32_t events);
@@ -118,6 +145,8 @@ class Connection final : public EventLoop::Handler,
   size_t out_sent_ = 0;      // bytes of out_ already written
   std::string protocol_error_;  // set when the input was malformed: reply it, then close
   bool closing_ = false;     // close once out_ is written (QUIT, protocol error)
+  bool input_paused_ = false;  // kWaiting: input arrived, EPOLLIN dropped until the round ends
+  int64_t soft_since_ms_ = 0;  // when the output first passed the soft limit; 0: under it
   bool in_run_call_ = false;        // inside session_->Run
   bool run_done_inline_ = false;    // the Session called `done` before Run returned
   std::shared_ptr<Connection> pending_self_;  // set while a round runs asynchronously

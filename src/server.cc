@@ -353,6 +353,10 @@ std::shared_ptr<Connection> Server::Untrack(Connection* c) {
 }
 
 void Server::SweepIdle(unsigned shard) {
+  // Copied first: a check may close (and untrack) a connection.
+  std::vector<std::shared_ptr<Connection>> all(connections_[shard].all.begin(),
+                                               connections_[shard].all.end());
+  for (const auto& c : all) c->CheckOutputLimit();
   int64_t timeout_ms = config_->GetInt("timeout") * 1000;
   if (timeout_ms <= 0) return;
   int64_t now = engine_->clock().NowMs();

@@ -6,8 +6,8 @@
 //
 // Threads: the listening sockets are watched by shard 0's loop, which accepts and posts
 // each new fd to the next shard round robin; the Connection is created on that shard's
-// thread. Each shard's loop also runs the idle-timeout sweep for its own connections once
-// a second. Wait() runs on the main thread.
+// thread. Each shard's loop also runs the sweep of its own connections (idle timeout,
+// output limits) once a second. Wait() runs on the main thread.
 //
 // Ownership: the per-shard connection sets (touched only on their shard's thread) hold the
 // connections; the engine owns the loops. Wait() stops the engine (joining the shard
@@ -100,6 +100,8 @@ class Server {
   void AcceptAll(Listener* listener);
   // Starts an HttpConnection for `fd` on shard `shard` (from shard 0's thread).
   void StartHttp(unsigned shard, int fd);
+  // Once a second on shard `shard`'s thread: its connections' output limits (soft limits
+  // expire with no new output), then the idle timeout.
   void SweepIdle(unsigned shard);
   // At startup, before clients are accepted: the AOF when appendonly is on, else the RDB.
   // The RDB fills the shards from this thread, before their threads start; the AOF is

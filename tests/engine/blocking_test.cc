@@ -3,7 +3,9 @@
 // out on the fake clock. Run with 1 and 4 shards.
 #include <chrono>
 #include <future>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/shard.h"
 #include "tests/engine/test_util.h"
@@ -45,6 +47,26 @@ TEST_P(BlockingTest, WokenByAWrite) {
   ASSERT_TRUE(Ready(waiting));
   EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("q"), BulkArg("job"), BulkArg("7"))));
   EXPECT_THAT(Run({"exists", "q"}), IntArg(0));  // the pop was atomic with the wake-up
+}
+
+// The connection writes the replies so far and any pushes when its round parks on a
+// blocked command (src/connection.cc): the Session tells it through the park hook.
+TEST_P(BlockingTest, ParkHookRunsWhenTheRoundWaits) {
+  auto s = std::shared_ptr<Session>(engine_->NewSession().release());
+  sessions_.push_back(s);
+  std::promise<bool> parked;
+  s->set_park_hook([&parked, raw = s.get()] { parked.set_value(raw->parked()); });
+  auto waiting = std::async(std::launch::async, [s] {
+    return s->Execute(std::vector<std::string>{"blpop", "list", "0"});
+  });
+  auto hooked = parked.get_future();
+  ASSERT_EQ(hooked.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(hooked.get());  // parked() holds while the hook runs, on the home thread
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  EXPECT_THAT(Run({"rpush", "list", "x"}), IntArg(1));
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), ArrArg(ElementsAre(BulkArg("list"), BulkArg("x"))));
+  s->set_park_hook(nullptr);
 }
 
 TEST_P(BlockingTest, OldestWaiterFirst) {

@@ -80,6 +80,9 @@ TEST(CommandTableTest, KeysFollowKeySpecs) {
   EXPECT_THAT(keys_of({"mget", "a", "b", "c"}), ElementsAre("a", "b", "c"));
   EXPECT_THAT(keys_of({"rename", "a", "b"}), ElementsAre("a", "b"));
   EXPECT_THAT(keys_of({"ping"}), ElementsAre());
+  // Shard channels are key positions (COMMAND INFO) but not keys.
+  EXPECT_THAT(keys_of({"spublish", "ch", "m"}), ElementsAre());
+  EXPECT_THAT(keys_of({"ssubscribe", "a", "b"}), ElementsAre());
   EXPECT_TRUE(ArityOk(*table.Find("get"), 2));
   EXPECT_FALSE(ArityOk(*table.Find("get"), 3));
   EXPECT_TRUE(ArityOk(*table.Find("set"), 5));

@@ -1,10 +1,13 @@
 // Pub/Sub: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, SSUBSCRIBE,
-// SUNSUBSCRIBE, SPUBLISH, PUBSUB, RESP2 subscriber mode, output buffer limits. Messages
+// SUNSUBSCRIBE, SPUBLISH (and its key positions), PUBSUB, RESP2 subscriber mode, output
+// buffer limits (the normal class is enforced by the connection: test_pubsub.py). Messages
 // are read from the subscriber session's inbox (Session::TakePushes).
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "engine/shard.h"
 #include "protocol/reply_value.h"
 #include "protocol/strings.h"
 #include "tests/engine/test_util.h"
@@ -33,6 +36,19 @@ class PubSubTest : public EngineTest {
   }
   static auto Confirm(std::string_view kind, std::string_view channel, int64_t count) {
     return ArrArg(ElementsAre(BulkArg(kind), BulkArg(channel), IntArg(count)));
+  }
+  // Runs `cmds` as one round of `s` (a pipeline read at once), as a connection does;
+  // returns the replies' bytes.
+  std::string RunRound(Session& s, const std::vector<std::vector<std::string>>& cmds) {
+    std::vector<CmdArgs> args;
+    for (const auto& cmd : cmds) args.emplace_back(cmd.begin(), cmd.end());
+    std::string out;
+    std::promise<void> finished;
+    engine_->shard(s.home()).executor().Post([&] {
+      if (s.Run(args, &out, [&] { finished.set_value(); })) finished.set_value();
+    });
+    finished.get_future().wait();
+    return out;
   }
 };
 
@@ -269,6 +285,126 @@ TEST_P(PubSubTest, SoftLimitClosesAfterItsSeconds) {
   AdvanceTime(3000);
   Run({"publish", "ch", payload});
   EXPECT_TRUE(slow->close_requested());
+}
+
+// Shard channels sit at key positions in the table, as Redis 7's NOT_KEY key specs: COMMAND
+// INFO shows them, COMMAND GETKEYS finds no key (Redis's doesCommandHaveKeys skips NOT_KEY
+// specs), and nothing routes by them.
+TEST_P(PubSubTest, ShardChannelsAreKeyPositionsButNotKeys) {
+  auto field = [](const Value& map, std::string_view name) -> const Value* {
+    for (size_t i = 0; i + 1 < map.elems.size(); i += 2) {
+      if (map.elems[i].str == name) return &map.elems[i + 1];
+    }
+    return nullptr;
+  };
+  Value v = Run({"command", "info", "ssubscribe", "sunsubscribe", "spublish"});
+  ASSERT_EQ(v.elems.size(), 3u);
+  const int64_t kLast[] = {-1, -1, 1};
+  for (size_t i = 0; i < 3; ++i) {
+    const Value& info = v.elems[i];
+    ASSERT_EQ(info.elems.size(), 10u) << info.ToString();
+    EXPECT_THAT(info.elems[3], IntArg(1)) << info.elems[0].str;
+    EXPECT_THAT(info.elems[4], IntArg(kLast[i])) << info.elems[0].str;
+    EXPECT_THAT(info.elems[5], IntArg(1)) << info.elems[0].str;
+    ASSERT_EQ(info.elems[8].elems.size(), 1u) << info.elems[0].str;
+    const Value* flags = field(info.elems[8].elems[0], "flags");
+    ASSERT_NE(flags, nullptr);
+    EXPECT_THAT(StrArray(*flags), ElementsAre("not_key"));
+    const Value* find = field(info.elems[8].elems[0], "find_keys");
+    ASSERT_NE(find, nullptr);
+    EXPECT_THAT(*field(*field(*find, "spec"), "lastkey"), IntArg(i == 2 ? 0 : -1));
+  }
+  EXPECT_THAT(Run({"command", "getkeys", "spublish", "ch", "msg"}),
+              ErrArg("ERR The command has no key arguments"));
+  EXPECT_THAT(Run({"command", "getkeys", "ssubscribe", "a", "b"}),
+              ErrArg("ERR The command has no key arguments"));
+  EXPECT_THAT(Run({"command", "getkeys", "sunsubscribe", "a"}),
+              ErrArg("ERR The command has no key arguments"));
+  // A command with real keys still has them.
+  EXPECT_THAT(StrArray(Run({"command", "getkeys", "get", "k"})), ElementsAre("k"));
+}
+
+TEST_P(PubSubTest, ShardChannelsOfAnySlotMixAndReachEveryThread) {
+  // Subscribers at home on every shard, each on channels whose hash tags differ (several
+  // slots in one SSUBSCRIBE, which only cluster mode refuses).
+  std::vector<std::unique_ptr<Session>> subs;
+  for (unsigned home = 0; home < shards(); ++home) {
+    subs.push_back(engine_->NewSession(static_cast<int>(home)));
+    EXPECT_THAT(Replies(*subs.back(), {"ssubscribe", "{a}x", "{b}y", "z"}),
+                ElementsAre(Confirm("ssubscribe", "{a}x", 1), Confirm("ssubscribe", "{b}y", 2),
+                            Confirm("ssubscribe", "z", 3)));
+  }
+  const int64_t n = static_cast<int64_t>(shards());
+  for (unsigned home = 0; home < shards(); ++home) {
+    auto publisher = engine_->NewSession(static_cast<int>(home));
+    EXPECT_THAT(RunOn(*publisher, {"spublish", "{b}y", StrCat("from", home)}), IntArg(n));
+  }
+  // In MULTI, and from a script that declares no keys, SPUBLISH runs as well.
+  Run({"multi"});
+  Run({"spublish", "{a}x", "tx"});
+  EXPECT_THAT(Run({"exec"}), ArrArg(ElementsAre(IntArg(n))));
+  EXPECT_THAT(Run({"eval", "return redis.call('spublish', KEYS[1] or 'z', 'lua')", "0"}),
+              IntArg(n));
+  for (auto& sub : subs) {
+    std::vector<Value> got = Pushes(*sub);
+    ASSERT_EQ(got.size(), shards() + 2);
+    for (unsigned home = 0; home < shards(); ++home) {
+      EXPECT_THAT(got[home], Msg("smessage", "{b}y", StrCat("from", home)));
+    }
+    EXPECT_THAT(got[shards()], Msg("smessage", "{a}x", "tx"));
+    EXPECT_THAT(got[shards() + 1], Msg("smessage", "z", "lua"));
+    EXPECT_THAT(Replies(*sub, {"sunsubscribe", "{b}y", "{a}x"}),
+                ElementsAre(Confirm("sunsubscribe", "{b}y", 2),
+                            Confirm("sunsubscribe", "{a}x", 1)));
+  }
+  EXPECT_THAT(Run({"spublish", "{a}x", "gone"}), IntArg(0));
+}
+
+TEST_P(PubSubTest, NormalOutputLimitIsParsedAndKept) {
+  EXPECT_EQ(engine_->config().GetNormalLimit().hard_bytes, 0);  // default: unlimited
+  EXPECT_THAT(Run({"config", "set", "client-output-buffer-limit", "normal 1mb 512kb 10"}),
+              OkArg());
+  const OutputLimit normal = engine_->config().GetNormalLimit();
+  EXPECT_EQ(normal.hard_bytes, 1 << 20);
+  EXPECT_EQ(normal.soft_bytes, 512 << 10);
+  EXPECT_EQ(normal.soft_seconds, 10);
+  // The pubsub class is left as it was; replica is accepted and stored (no replication).
+  EXPECT_EQ(engine_->config().GetPubSubLimit().hard_bytes, 32 << 20);
+  EXPECT_THAT(Run({"config", "set", "client-output-buffer-limit", "replica 1mb 1mb 1"}), OkArg());
+  EXPECT_THAT(Run({"config", "get", "client-output-buffer-limit"}),
+              ArrArg(ElementsAre(BulkArg("client-output-buffer-limit"),
+                                 BulkArg("normal 1048576 524288 10 slave 1048576 1048576 1 "
+                                         "pubsub 33554432 8388608 60"))));
+  EXPECT_EQ(engine_->config().GetNormalLimit().hard_bytes, 1 << 20);
+}
+
+// A connection's session (set_output_limited) stops its round once the replies reach the
+// hard limit, as Redis stops processing a client it will close: later commands, writes
+// included, do not run.
+TEST_P(PubSubTest, HardLimitStopsTheRound) {
+  Run({"config", "set", "client-output-buffer-limit", "normal 1kb 0 0"});
+  Run({"set", "big", std::string(600, 'x')});
+  const std::vector<std::vector<std::string>> round = {
+      {"get", "big"}, {"incr", "a"}, {"get", "big"}, {"incr", "b"}, {"get", "big"}};
+  auto plain = NewSession();  // embedded: no limit
+  EXPECT_EQ(ParseReplies(RunRound(*plain, round)).size(), 5u);
+  EXPECT_FALSE(plain->close_requested());
+  for (int home = 0; home < static_cast<int>(shards()); ++home) {
+    auto limited = engine_->NewSession(home);
+    limited->set_output_limited(true);
+    std::vector<Value> replies = ParseReplies(RunRound(*limited, round));
+    ASSERT_EQ(replies.size(), 3u);  // the second GET passed 1kb: INCR b never ran
+    EXPECT_THAT(replies[1], IntArg(home + 2));
+    EXPECT_TRUE(limited->close_requested());
+  }
+  EXPECT_THAT(Run({"get", "a"}), BulkArg(StrCat(shards() + 1)));
+  EXPECT_THAT(Run({"get", "b"}), BulkArg("1"));
+  // Under the limit, a round runs whole.
+  Run({"config", "set", "client-output-buffer-limit", "normal 0 0 0"});
+  auto limited = engine_->NewSession();
+  limited->set_output_limited(true);
+  EXPECT_EQ(ParseReplies(RunRound(*limited, round)).size(), 5u);
+  EXPECT_FALSE(limited->close_requested());
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, PubSubTest, ShardCounts());

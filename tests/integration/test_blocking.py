@@ -1,6 +1,6 @@
 """Blocking pops over a real socket (issue 3): waiters on several threads woken by writers on
-others, timeouts with the real clock, a pipeline held behind a blocked command, and a
-client that disconnects while blocked."""
+others, timeouts with the real clock, a pipeline held behind a blocked command, and
+clients that disconnect while blocked (also while still blocking on another thread)."""
 import socket
 import threading
 import time
@@ -98,6 +98,52 @@ class Blocking(harness.ServerTestCase):
         self.r.zadd("gone", {"a": 1})
         time.sleep(0.05)
         self.assertEqual(self.r.zcard("gone"), 1)
+
+    def test_client_kill_releases_a_blocked_client(self):
+        base = self.r.info("clients")["connected_clients"]
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+        s.sendall(b"CLIENT ID\r\n")
+        reply = s.recv(64)
+        client_id = int(reply[1:reply.index(b"\r\n")])
+        s.sendall(b"BLPOP killed 0\r\n")
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(
+                c["cmd"] == "blpop" for c in self.r.client_list()):
+            time.sleep(0.01)
+        self.assertEqual(self.r.client_kill_filter(_id=client_id), 1)
+        deadline = time.time() + 5
+        while time.time() < deadline and self.r.info("clients")["connected_clients"] != base:
+            time.sleep(0.02)
+        self.assertEqual(self.r.info("clients")["connected_clients"], base)
+        # It waits no more: the element is not popped for a client that is gone.
+        self.r.lpush("killed", "a")
+        time.sleep(0.05)
+        self.assertEqual(self.r.llen("killed"), 1)
+        s.close()
+
+    def test_clients_closing_as_they_block_on_other_threads(self):
+        # A client that goes away while its command is still blocking on another shard's
+        # thread (not yet parked at home) is released once it parks, never cancelled twice
+        # (that crashed the server). Bounded: 3 s of clients on 8 threads.
+        base = self.r.info("clients")["connected_clients"]
+        stop = time.time() + 3
+
+        def churn(i):
+            n = 0
+            while time.time() < stop:
+                s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+                s.sendall(b"".join(b"BLPOP churn%d 0\r\n" % k for k in range(4)))
+                if n % 2:  # a reset, not only an orderly close
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
+                s.close()
+                n += 1
+
+        self.assertEqual(harness.run_concurrently(churn, 8), [])
+        self.assertTrue(self.server.alive())
+        deadline = time.time() + 10
+        while time.time() < deadline and self.r.info("clients")["connected_clients"] != base:
+            time.sleep(0.05)
+        self.assertEqual(self.r.info("clients")["connected_clients"], base)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Pub/Sub over real sockets (issue 9): publishers and subscribers on different threads
-(counts and per-publisher order), patterns, RESP3 pushes, RESP2 subscriber mode, and the
-slow subscriber that client-output-buffer-limit disconnects."""
+(counts and per-publisher order), patterns, RESP3 pushes (also to a client blocked in
+BLPOP), RESP2 subscriber mode, and the clients that client-output-buffer-limit disconnects
+(a slow subscriber; a normal client that never reads)."""
 import socket
 import time
 
@@ -131,6 +132,185 @@ class PubSub(harness.ServerTestCase):
             s.close()
         finally:
             self.r.config_set("client-output-buffer-limit", "pubsub 32mb 8mb 60")
+
+
+def await_blocked(r, command, timeout=5.0):
+    """Waits until some client's current command (CLIENT LIST cmd=) is `command`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any(c.get("cmd") == command for c in r.client_list()):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class PushesWhileBlocked(harness.ServerTestCase):
+    """RESP3 pushes are out of band: a client blocked in BLPOP gets them at once, and the
+    blocked reply follows when it is served."""
+    threads = 4
+
+    def resp3_socket(self):
+        s = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+        s.sendall(b"HELLO 3\r\n")
+        read_until(s, b"modules")
+        return s
+
+    def test_invalidation_reaches_a_blocked_client(self):
+        with self.resp3_socket() as s:
+            s.sendall(b"CLIENT TRACKING ON\r\nGET k\r\n")
+            read_until(s, b"_\r\n")
+            s.sendall(b"BLPOP waitlist 5\r\n")
+            self.assertTrue(await_blocked(self.r, "blpop"))
+            self.r.set("k", "v2")
+            data = read_until(s, b"k\r\n", timeout=1.0)
+            self.assertIn(b">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n", data)
+            self.assertNotIn(b"waitlist", data)  # BLPOP is still blocked
+            self.r.lpush("waitlist", "x")
+            self.assertIn(b"*2\r\n$8\r\nwaitlist\r\n$1\r\nx\r\n",
+                          read_until(s, b"x\r\n"))
+
+    def test_invalidation_reaches_other_blocking_commands(self):
+        cases = [(b"BZPOPMIN waitz 5", "bzpopmin", lambda: self.r.zadd("waitz", {"m": 1}),
+                  b"waitz"),
+                 (b"XREAD BLOCK 5000 STREAMS waits $", "xread",
+                  lambda: self.r.xadd("waits", {"f": "v"}), b"waits"),
+                 (b"BZPOPBYSCORE waitq 100 5", "bzpopbyscore",
+                  lambda: self.r.zadd("waitq", {"job": 1}), b"job")]
+        with self.resp3_socket() as s:
+            s.sendall(b"CLIENT TRACKING ON\r\n")
+            read_until(s, b"+OK\r\n")
+            for i, (command, name, wake, needle) in enumerate(cases):
+                key = b"key%d" % i
+                s.sendall(b"GET " + key + b"\r\n")
+                read_until(s, b"_\r\n")
+                s.sendall(command + b"\r\n")
+                self.assertTrue(await_blocked(self.r, name), name)
+                self.r.set(key, "new")
+                data = read_until(s, key + b"\r\n", timeout=1.0)
+                self.assertIn(b">2\r\n$10\r\ninvalidate\r\n*1\r\n$4\r\n" + key, data, name)
+                wake()
+                self.assertIn(needle, read_until(s, needle, timeout=5.0), name)
+
+    def test_message_reaches_a_blocked_subscriber(self):
+        with self.resp3_socket() as s:
+            s.sendall(b"SUBSCRIBE news\r\n")
+            read_until(s, b":1\r\n")
+            # RESP3 lets a subscriber run BLPOP; replies before it go out at once too.
+            s.sendall(b"PING\r\nBLPOP sublist 5\r\n")
+            self.assertIn(b"+PONG\r\n", read_until(s, b"+PONG\r\n", timeout=1.0))
+            self.assertTrue(await_blocked(self.r, "blpop"))
+            for i in range(3):
+                self.assertEqual(self.r.publish("news", "m%d" % i), 1)
+            data = read_until(s, b"m2\r\n", timeout=1.0)
+            for i in range(3):  # in publish order
+                self.assertIn(b">3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nm%d\r\n" % i,
+                              data)
+            self.assertLess(data.index(b"m0"), data.index(b"m1"))
+            self.assertLess(data.index(b"m1"), data.index(b"m2"))
+            self.assertNotIn(b"sublist", data)
+            self.r.lpush("sublist", "y")
+            self.assertIn(b"*2\r\n$7\r\nsublist\r\n$1\r\ny\r\n", read_until(s, b"y\r\n"))
+
+
+    def test_backlog_of_pushes_then_the_blocked_reply(self):
+        # More pushes than the socket holds: the rest waits for EPOLLOUT while BLPOP stays
+        # blocked, and the BLPOP reply comes after all of them.
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", self.server.port))
+        s.settimeout(5)
+        s.sendall(b"HELLO 3\r\n")
+        read_until(s, b"modules")
+        s.sendall(b"SUBSCRIBE bulk\r\n")
+        read_until(s, b":1\r\n")
+        s.sendall(b"BLPOP backlog 10\r\n")
+        self.assertTrue(await_blocked(self.r, "blpop"))
+        payload = b"p" * 10000
+        n = 400
+        for i in range(n):
+            self.assertEqual(self.r.publish("bulk", b"%04d" % i + payload), 1)
+        blocked = [c for c in self.r.client_list() if c.get("cmd") == "blpop"]
+        self.assertGreater(int(blocked[0]["omem"]), 0)  # some of it waits for the socket
+        self.r.lpush("backlog", "last")
+        tail = b"*2\r\n$7\r\nbacklog\r\n$4\r\nlast\r\n"
+        chunks, last, deadline = [], b"", time.time() + 20
+        while not last.endswith(tail) and time.time() < deadline:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            last = (last + chunk)[-len(tail):]
+        s.close()
+        data = b"".join(chunks)
+        self.assertTrue(data.endswith(tail), data[-200:])
+        self.assertEqual(data.count(b">3\r\n$7\r\nmessage\r\n$4\r\nbulk\r\n"), n)
+        self.assertLess(data.index(b"0398" + payload[:10]), data.index(b"0399" + payload[:10]))
+
+
+class NormalOutputLimit(harness.ServerTestCase):
+    """client-output-buffer-limit's normal class: a client that pipelines and never reads is
+    closed, and the server keeps serving the others."""
+    threads = 4
+
+    def setUp(self):
+        super().setUp()
+        self.r.set("big", "x" * 100000)
+
+    def tearDown(self):
+        self.r.config_set("client-output-buffer-limit", "normal 0 0 0")
+        super().tearDown()
+
+    def greedy_client(self):
+        """A socket that pipelines GETs of the 100 KB value and never reads; returns it
+        and its CLIENT LIST addr."""
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", self.server.port))
+        s.settimeout(5)
+        addr = "127.0.0.1:%d" % s.getsockname()[1]
+        deadline = time.time() + 5  # accepted (connect returns before the server accepts)
+        while time.time() < deadline and not any(
+                c.get("addr") == addr for c in self.r.client_list()):
+            time.sleep(0.01)
+        s.sendall(b"GET big\r\n" * 200 + b"INCR after\r\n")
+        return s, addr
+
+    def await_gone(self, addr, timeout=10.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if not any(c.get("addr") == addr for c in self.r.client_list()):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def test_default_is_unlimited(self):
+        s, addr = self.greedy_client()
+        time.sleep(1.5)  # past a sweep: nothing closes it
+        self.assertFalse(self.await_gone(addr, timeout=0.5))
+        s.close()
+
+    def test_hard_limit_closes_a_client_that_does_not_read(self):
+        self.r.config_set("client-output-buffer-limit", "normal 1mb 0 0")
+        s, addr = self.greedy_client()
+        self.assertTrue(self.await_gone(addr), "the greedy client was not disconnected")
+        self.assertIn("closed for overcoming of output buffer limits", self.server.read_log())
+        s.close()
+        # As Redis, nothing after the limit was reached ran.
+        self.assertIsNone(self.r.get("after"))
+        # The others are served, big replies included (each under the limit).
+        c = self.server.client()
+        for _ in range(20):
+            self.assertEqual(len(c.get("big")), 100000)
+        self.assertTrue(c.ping())
+        c.close()
+
+    def test_soft_limit_closes_after_its_seconds(self):
+        self.r.config_set("client-output-buffer-limit", "normal 0 200kb 1")
+        s, addr = self.greedy_client()
+        # Stuck over the soft limit with no new output: the once-a-second sweep closes it.
+        self.assertTrue(self.await_gone(addr), "the stuck client was not disconnected")
+        s.close()
+        self.assertTrue(self.r.ping())
 
 
 class KeyspaceEvents(harness.ServerTestCase):
