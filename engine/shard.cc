@@ -56,14 +56,11 @@ void Shard::SwapDb(int a, int b) {
 }
 
 void Shard::PublishCounts() {
-  uint64_t memory = 0;
   for (size_t i = 0; i < dbs_.size(); ++i) {
     const Db& db = *dbs_[i];
     published_[i].keys.store(db.size(), std::memory_order_relaxed);
     published_[i].expires.store(db.expires_count(), std::memory_order_relaxed);
-    memory += db.table().MemoryUsage();
   }
-  published_memory_.store(memory, std::memory_order_relaxed);
 }
 
 void Shard::Tick() {

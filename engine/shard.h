@@ -96,16 +96,14 @@ class Shard {
   SnapshotSink* snapshot_sink() { return snapshot_sink_; }
   static constexpr size_t kSnapshotKeysPerTick = 2000;
 
-  // INFO keyspace and memory read these from any thread (other shards' Dbs are off
-  // limits): per database key and TTL counts, and the bytes of the key tables, as of the
-  // last PublishCounts. Tick publishes every tick; INFO publishes its home shard first.
+  // INFO keyspace reads these from any thread (other shards' Dbs are off limits): per
+  // database key and TTL counts, as of the last PublishCounts. Tick publishes every tick; INFO publishes its home shard first.
   uint64_t published_keys(int db) const {
     return published_[db].keys.load(std::memory_order_relaxed);
   }
   uint64_t published_expires(int db) const {
     return published_[db].expires.load(std::memory_order_relaxed);
   }
-  uint64_t published_memory() const { return published_memory_.load(std::memory_order_relaxed); }
   // Copies the counts above from the Dbs. Shard thread only.
   void PublishCounts();
 
@@ -145,7 +143,6 @@ class Shard {
     std::atomic<uint64_t> keys{0}, expires{0};
   };
   std::unique_ptr<DbCounts[]> published_;  // one per database
-  std::atomic<uint64_t> published_memory_{0};
 };
 
 }  // namespace shoal::engine

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/ds/alloc_counter.h"
 #include "engine/shard.h"
 #include "protocol/strings.h"
 #include "src/persistence/crc64.h"
@@ -131,9 +132,7 @@ std::string SaveAll(engine::Engine& engine, const std::string& path, int64_t now
   std::string error = file.Open(path);
   if (!error.empty()) return error;
   RdbWriter writer(file.buffer());
-  size_t used = 0;
-  for (unsigned s = 0; s < engine.shard_count(); ++s) used += engine.shard(s).published_memory();
-  writer.Header(now_ms, used);
+  writer.Header(now_ms, static_cast<uint64_t>(ds::AllocatedBytes()));  // Redis's used-mem
   for (int d = 0; d < engine.databases(); ++d) {
     uint64_t keys = 0, expires = 0;
     for (unsigned s = 0; s < engine.shard_count(); ++s) {
