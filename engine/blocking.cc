@@ -2,6 +2,7 @@
 
 #include "engine/command_context.h"
 #include "engine/command_table.h"
+#include "engine/families.h"
 #include "engine/session.h"
 #include "engine/shard.h"
 #include "protocol/reply_writer.h"
@@ -78,10 +79,13 @@ void BlockingRegistry::ServeReady(Shard& shard) {
         CommandContext ctx(*w->session, *static_cast<const CommandSpec*>(w->spec),
                            ArgList(args.data(), args.size()), writer);
         const uint64_t writes = Db::ThreadWrites();
-        if (!w->serve(ctx, k.second)) {
+        // A key retained while it waited is not written for it (retention_family.cc): it
+        // stays blocked, and the waiters behind it may still be served.
+        const bool allowed = !ctx.spec.is_write() || WriteAllowed(ctx, false);
+        if (!allowed || !w->serve(ctx, k.second)) {
           w->reply.clear();
           w->finished.store(false, std::memory_order_release);
-          if (w->serve_each) {
+          if (w->serve_each || !allowed) {
             skipped.push_back(std::move(w));
             queue.pop_front();
             continue;

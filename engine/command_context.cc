@@ -12,6 +12,14 @@ void CommandContext::Error(std::string_view message) {
   if (shard != nullptr) shard->stats().CountError(message.substr(0, message.find(' ')));
 }
 
+bool CommandContext::MayDelete(std::string_view key, bool empties, bool reply_error) {
+  if (!empties || engine().locked_keys.load(std::memory_order_relaxed) == 0) return true;
+  Db& d = db(key);
+  const KeyNode* node = d.table().Find(key);
+  if (node == nullptr || !d.Undeletable(node)) return true;
+  if (reply_error) Error(errors::Locked(key, d.Retained(node) ? "retained" : "held"));
+  return false;
+}
 
 void CommandContext::Block(const std::vector<std::string_view>& keys, int64_t deadline_ms,
                            ServeFn serve, bool serve_each) {

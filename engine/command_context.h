@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "engine/blocking.h"
 #include "engine/command_table.h"
 #include "engine/db.h"
@@ -72,6 +73,13 @@ class CommandContext {
   void ReplyHelp(std::initializer_list<std::string_view> lines);
   bool failed() const { return failed_; }
 
+  // Legal holds and retentions (retention_family.cc) against deletes that are a side
+  // effect: a pop or removal that empties a collection, an empty STORE result, an expiry
+  // already past. The command checks before it changes anything: MayDelete(key, empties)
+  // is false when `empties` and the key is held or retained, after replying -LOCKED
+  // unless `reply_error` is false (a woken blocked client passes such a key over).
+  bool MayDelete(std::string_view key, bool empties, bool reply_error = true);
+
   // For blocking commands that found nothing: parks the session on `keys` until a write
   // lets `serve` answer from one of them, or until deadline_ms (0: forever), when the reply
   // is a null array. Call it last; write no reply. See blocking.h.
@@ -109,6 +117,19 @@ class CommandContext {
   bool propagate_replaced_ = false;
   std::vector<std::vector<std::string>> propagated_;
 };
+
+// Whether removing the arguments from `first` on (HDEL, SREM, ZREM) removes every one of a
+// collection's `size` members, `contains` telling which arguments are members: what such a
+// command passes to MayDelete.
+template <typename Contains>
+bool RemovesAll(ArgList args, size_t first, size_t size, Contains contains) {
+  if (size > args.size() - first) return false;
+  absl::flat_hash_set<std::string_view> seen;
+  for (size_t i = first; i < args.size(); ++i) {
+    if (contains(args[i])) seen.insert(args[i]);
+  }
+  return seen.size() == size;
+}
 
 // Redis's lookupKeyRead for a typed value: the object at `key`, or null when the key is
 // missing (counted in keyspace hits / misses). False after replying WRONGTYPE when the key

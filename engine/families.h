@@ -117,8 +117,9 @@ SHOAL_HANDLER(CmdHMerge);  // hash_family.cc
 SHOAL_HANDLER(CmdTagSet); SHOAL_HANDLER(CmdTagGet); SHOAL_HANDLER(CmdTagDel);
 SHOAL_HANDLER(CmdTagFind); SHOAL_HANDLER(CmdTagSetPrefix); SHOAL_HANDLER(CmdTagDelKeys);
 SHOAL_HANDLER(CmdRetain); SHOAL_HANDLER(CmdLegalHold);
-// The retention guard, before every write command's handler: false after replying -LOCKED.
-bool WriteAllowed(CommandContext& ctx);
+// The retention guard, before every write command's handler: false after replying -LOCKED
+// (unless `reply_error` is false: a blocked client's serve, which then leaves it blocked).
+bool WriteAllowed(CommandContext& ctx, bool reply_error = true);
 // Whether a database (the session's, or any with all_dbs) holds a retained or held key now.
 bool AnyKeyLocked(CommandContext& ctx, bool all_dbs);
 

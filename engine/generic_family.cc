@@ -136,6 +136,7 @@ void ExpireGeneric(CommandContext& ctx, int64_t base_ms, bool seconds) {
       ((flags & kLt) && current != -1 && when >= current)) {
     return ctx.reply.Integer(0);
   }
+  if (!ctx.MayDelete(ctx.arg(1), when <= db.now_ms())) return;
   // Journaled as Redis 7 propagates it: DEL, or PEXPIREAT with the absolute time.
   if (when <= db.now_ms()) {
     db.Delete(node);

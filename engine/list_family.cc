@@ -114,6 +114,13 @@ void ReplyRange(CommandContext& ctx, const ListObject* list, int64_t start, int6
   });
 }
 
+// Whether every element of `list` is `value` (LREM would empty it).
+bool AllEqual(const ListObject& list, std::string_view value) {
+  bool all = true;
+  list.items().Walk(0, false, [&](size_t, std::string_view v) { return all = v == value; });
+  return all;
+}
+
 // Pops up to `count` elements from one end, replying them as an array in pop order.
 void PopRangeReply(CommandContext& ctx, std::string_view key, ListObject* list, size_t count,
                    bool head) {
@@ -208,6 +215,7 @@ void Pop(CommandContext& ctx, bool head) {
   if (!FindListForWrite(ctx, key, &list)) return;
   if (list == nullptr) return has_count ? ctx.reply.NullArray() : ctx.reply.Null();
   if (has_count && count == 0) return ctx.reply.Array(0);
+  if (!ctx.MayDelete(key, static_cast<uint64_t>(has_count ? count : 1) >= list->size())) return;
   if (has_count) return PopRangeReply(ctx, key, list, static_cast<size_t>(count), head);
   std::string value = head ? list->items().PopFront() : list->items().PopBack();
   ctx.reply.Bulk(value);
@@ -233,6 +241,9 @@ bool MoveElement(CommandContext& ctx, std::string_view src, std::string_view dst
   ListObject* src_list = ListOf(src_node);
   ListObject* dst_list;
   if (!FindListForWrite(ctx, dst, &dst_list)) return true;
+  if (!ctx.MayDelete(src, src_list->size() == 1 && src != dst, src_wrong_type_is_error)) {
+    return src_wrong_type_is_error;
+  }
   std::string value = from_head ? src_list->items().PopFront() : src_list->items().PopBack();
   // Push before the source may be deleted, so that LMOVE k k on one element keeps k.
   PushOne(ctx, dst, dst_list, value, to_head);
@@ -290,6 +301,9 @@ bool TryPop(CommandContext& ctx, std::string_view key, bool head, size_t count,
   }
   if (node == nullptr) return false;
   ListObject* list = ListOf(node);
+  if (!ctx.MayDelete(key, std::max<size_t>(count, 1) >= list->size(), wrong_type_is_error)) {
+    return wrong_type_is_error;
+  }
   // Journaled as LPOP / RPOP key [count], as Redis 7 propagates [B]LPOP and [B]LMPOP.
   if (ctx.journaling()) {
     std::string_view pop = head ? "LPOP" : "RPOP";
@@ -457,6 +471,7 @@ void CmdLRem(CommandContext& ctx) {
   if (list == nullptr) return ctx.reply.Integer(0);
   std::string_view wanted = ctx.arg(3);
   const size_t limit = static_cast<size_t>(count < 0 ? -count : count);
+  if ((limit == 0 || limit >= list->size()) && !ctx.MayDelete(key, AllEqual(*list, wanted))) return;
   size_t removed = list->items().RemoveIf([&](std::string_view v) { return v == wanted; }, limit,
                                           count < 0, Fill(ctx));
   if (removed > 0) FinishRemoval(ctx, key, list, "lrem");
@@ -484,6 +499,7 @@ void CmdLTrim(CommandContext& ctx) {
     ltrim = start;
     rtrim = len - end - 1;
   }
+  if (!ctx.MayDelete(key, ltrim == len)) return;
   const int fill = Fill(ctx);
   list->items().Erase(0, static_cast<size_t>(ltrim), fill);
   list->items().Erase(list->size() - static_cast<size_t>(rtrim), static_cast<size_t>(rtrim), fill);

@@ -15,8 +15,11 @@
 // Written positions: a write command writes every key it names, except the sources of the
 // *STORE commands, of HMERGE and of COPY, which it only reads.
 //
-// Known gap: a pop or a *STORE that empties a held collection still deletes it (the
-// command cannot know beforehand that it will).
+// A delete that is a side effect (a pop or removal that empties a collection, an empty
+// *STORE result, an expiry already past) is refused the same way, by the command itself
+// before it changes anything (CommandContext::MayDelete). A blocked client whose key is
+// retained, or whose pop would empty a held key, is not served from it while so: it
+// stays blocked (BlockingRegistry::ServeReady).
 //
 // The guard costs one relaxed atomic load per write while no key anywhere is locked.
 #include <algorithm>
@@ -62,7 +65,7 @@ bool IsAdmin(CommandContext& ctx) {
 
 }  // namespace
 
-bool WriteAllowed(CommandContext& ctx) {
+bool WriteAllowed(CommandContext& ctx, bool reply_error) {
   if (ctx.engine().locked_keys.load(std::memory_order_relaxed) == 0) return true;
   KeyList written, deleted;
   WrittenKeys(ctx, &written, &deleted);
@@ -70,9 +73,11 @@ bool WriteAllowed(CommandContext& ctx) {
     Db& db = ctx.db(key);
     KeyNode* node = db.table().Find(key);
     if (node == nullptr) continue;
-    if (db.Retained(node)) return ctx.Error(errors::Locked(key, "retained")), false;
     const bool deletes = std::find(deleted.begin(), deleted.end(), key) != deleted.end();
-    if (deletes && db.Undeletable(node)) return ctx.Error(errors::Locked(key, "held")), false;
+    if (db.Retained(node) || (deletes && db.Undeletable(node))) {
+      if (reply_error) ctx.Error(errors::Locked(key, db.Retained(node) ? "retained" : "held"));
+      return false;
+    }
   }
   return true;
 }

@@ -103,6 +103,7 @@ void SampleToFront(std::vector<std::string_view>* views, size_t count) {
 void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetObject> result) {
   Db& db = ctx.db(dst);
   const size_t n = result->size();
+  if (!ctx.MayDelete(dst, n == 0)) return;
   KeyNode* old = db.Find(dst);
   if (old != nullptr) db.Delete(old);
   if (n > 0) db.AddObject(dst, std::move(result));
@@ -289,6 +290,7 @@ void PopWithCount(CommandContext& ctx) {
   if (!FindSetForWrite(ctx, key, &node)) return;
   if (node == nullptr || l == 0) return ctx.reply.Set(0);
   SetObject* set = SetOf(node);
+  if (!ctx.MayDelete(key, static_cast<uint64_t>(l) >= set->size())) return;
   // Journaled as Redis does: DEL when the whole set goes, else SREM of what was popped.
   const bool journaling = ctx.journaling();
   if (static_cast<uint64_t>(l) >= set->size()) {
@@ -354,6 +356,8 @@ void CmdSRem(CommandContext& ctx) {
   if (!FindSetForWrite(ctx, key, &node)) return;
   if (node == nullptr) return ctx.reply.Integer(0);
   SetObject* set = SetOf(node);
+  auto contains = [&](std::string_view m) { return set->Contains(m); };
+  if (!ctx.MayDelete(key, RemovesAll(ctx.args, 2, set->size(), contains))) return;
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && set->size() > 0; ++i) removed += set->Remove(ctx.arg(i));
   FinishRemoval(ctx, key, node, static_cast<size_t>(removed), "srem");
@@ -399,6 +403,7 @@ void CmdSPop(CommandContext& ctx) {
   if (!FindSetForWrite(ctx, key, &node)) return;
   if (node == nullptr) return ctx.reply.Null();
   SetObject* set = SetOf(node);
+  if (!ctx.MayDelete(key, set->size() == 1)) return;
   const std::string member = set->MemberAt(absl::Uniform<size_t>(Random(), 0, set->size()));
   set->Remove(member);
   FinishRemoval(ctx, key, node, 1, "spop");
@@ -437,6 +442,7 @@ void CmdSMove(CommandContext& ctx) {
   if (!FindSetForWrite(ctx, dst, &dst_node)) return;
   SetObject* src_set = SetOf(src_node);
   if (src == dst) return ctx.reply.Integer(src_set->Contains(member));
+  if (!ctx.MayDelete(src, src_set->size() == 1 && src_set->Contains(member))) return;
   if (!src_set->Remove(member)) return ctx.reply.Integer(0);
   FinishRemoval(ctx, src, src_node, 1, "srem");
   const SetObject::Limits limits = ReadLimits(ctx);

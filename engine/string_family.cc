@@ -76,11 +76,16 @@ bool ExpireAtFrom(CommandContext& ctx, ExpireUnit unit, std::string_view text, i
   return true;
 }
 
+// Whether a write with this expiry (0: none) deletes the key instead: it is already past.
+bool ExpiresAtOnce(const Db& db, int64_t expire_at) {
+  return expire_at > 0 && expire_at <= db.now_ms();
+}
+
 // Stores a string, or deletes the key when the expiry is already in the past (Redis
 // replies as if it had set it).
 void StoreString(CommandContext& ctx, Db& db, std::string_view key, KeyNode* node,
                  std::string_view value, int64_t expire_at) {
-  if (expire_at > 0 && expire_at <= db.now_ms()) {
+  if (ExpiresAtOnce(db, expire_at)) {
     if (node) {
       db.Delete(node);
       ctx.Notify(kNotifyGeneric, "del", key);
@@ -164,6 +169,7 @@ void CmdSet(CommandContext& ctx) {
   KeyNode* node = db.Find(key);
   if (get && node && Db::TypeOf(node) != ObjType::kString) return ctx.Error(errors::kWrongType);
   bool apply = !((nx && node) || (xx && !node));
+  if (apply && !ctx.MayDelete(key, ExpiresAtOnce(db, expire_at))) return;
   if (get) {
     node ? ctx.reply.Bulk(Db::StringOf(node)) : ctx.reply.Null();
   } else {
@@ -188,6 +194,7 @@ void SetWithTtl(CommandContext& ctx, ExpireUnit unit) {
   int64_t at;
   if (!ExpireAtFrom(ctx, unit, ctx.arg(2), &at)) return;
   Db& db = ctx.db(ctx.arg(1));
+  if (!ctx.MayDelete(ctx.arg(1), ExpiresAtOnce(db, at))) return;
   StoreString(ctx, db, ctx.arg(1), db.Find(ctx.arg(1)), ctx.arg(3), at);
   PropagateSetPxAt(ctx, ctx.arg(1), ctx.arg(3), at);
   ctx.reply.Ok();
@@ -241,6 +248,7 @@ void CmdGetEx(CommandContext& ctx) {
   if (!FindString(ctx, db, ctx.arg(1), &node)) return;
   CountLookup(db, node);
   if (!node) return ctx.reply.Null();
+  if (!ctx.MayDelete(ctx.arg(1), ExpiresAtOnce(db, at))) return;
   ctx.reply.Bulk(Db::StringOf(node));
   // Journaled as Redis 7 propagates it: PEXPIREAT with the absolute time (or DEL), or
   // PERSIST.

@@ -153,6 +153,7 @@ std::unique_ptr<ZSetObject> BuildSet(const std::vector<E>& entries,
 void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetObject> result) {
   Db& db = ctx.db(dst);
   const size_t n = result->size();
+  if (!ctx.MayDelete(dst, n == 0)) return;
   KeyNode* old = db.Find(dst);
   if (old != nullptr) db.Delete(old);
   if (n > 0) db.AddObject(dst, std::move(result));
@@ -384,6 +385,7 @@ void RemoveRange(CommandContext& ctx, RangeType type) {
   } else {
     span = type == RangeType::kScore ? zset->ScoreSpan(score_range) : zset->LexSpan(*lex_range);
   }
+  if (!ctx.MayDelete(key, span.count == zset->size())) return;
   zset->EraseRanks(span.first, span.count);
   FinishRemoval(ctx, key, zset, span.count, ctx.spec.name);  // "zremrangebyscore", ...
   ctx.reply.Integer(static_cast<int64_t>(span.count));
@@ -405,6 +407,7 @@ void PopMinMax(CommandContext& ctx, bool max) {
   ZSetObject* zset;
   if (!FindZSetForWrite(ctx, key, &zset)) return;
   if (zset == nullptr || count == 0) return ctx.reply.Array(0);
+  if (!ctx.MayDelete(key, static_cast<uint64_t>(count == -1 ? 1 : count) >= zset->size())) return;
   std::vector<OwnedEntry> popped =
       PopEnd(zset, max, count == -1 ? 1 : static_cast<size_t>(count));
   FinishRemoval(ctx, key, zset, popped.size(), max ? "zpopmax" : "zpopmin");
@@ -638,6 +641,8 @@ void CmdZRem(CommandContext& ctx) {
   ZSetObject* zset;
   if (!FindZSetForWrite(ctx, key, &zset)) return;
   if (zset == nullptr) return ctx.reply.Integer(0);
+  auto contains = [&](std::string_view m) { return zset->Score(m).has_value(); };
+  if (!ctx.MayDelete(key, RemovesAll(ctx.args, 2, zset->size(), contains))) return;
   size_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && zset->size() > 0; ++i) removed += zset->Erase(ctx.arg(i));
   FinishRemoval(ctx, key, zset, removed, "zrem");
@@ -758,6 +763,7 @@ std::optional<bool> FindZSetToPop(CommandContext& ctx, std::string_view key,
 bool TryBlockingPop(CommandContext& ctx, std::string_view key, bool max, bool wrong_type_is_error) {
   ZSetObject* zset;
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
+  if (!ctx.MayDelete(key, zset->size() == 1, wrong_type_is_error)) return wrong_type_is_error;
   std::vector<OwnedEntry> popped = PopEnd(zset, max, 1);
   FinishRemoval(ctx, key, zset, popped.size(), max ? "zpopmax" : "zpopmin");
   // Journaled as ZPOPMIN / ZPOPMAX key, as Redis does.
@@ -807,6 +813,7 @@ bool TryMPop(CommandContext& ctx, std::string_view key, const MPopArgs& a,
              bool wrong_type_is_error) {
   ZSetObject* zset;
   if (std::optional<bool> done = FindZSetToPop(ctx, key, wrong_type_is_error, &zset)) return *done;
+  if (!ctx.MayDelete(key, a.count >= zset->size(), wrong_type_is_error)) return wrong_type_is_error;
   std::vector<OwnedEntry> popped = PopEnd(zset, a.second_end, a.count);
   FinishRemoval(ctx, key, zset, popped.size(), a.second_end ? "zpopmax" : "zpopmin");
   // Journaled as ZPOPMIN / ZPOPMAX key count, as Redis 7 propagates [B]ZMPOP.
@@ -889,6 +896,7 @@ void CmdZPopByScore(CommandContext& ctx) {
   if (zset != nullptr) {
     ZSetObject::RankSpan span = zset->ScoreSpan(range);
     const size_t n = std::min<size_t>(span.count, count == -1 ? 1 : static_cast<size_t>(count));
+    if (!ctx.MayDelete(key, n == zset->size())) return;
     zset->Walk(span.first, n, false,
                [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });
     zset->EraseRanks(span.first, n);
@@ -960,6 +968,7 @@ bool TryPopByScore(CommandContext& ctx, std::string_view key, bool wrong_type_is
     return false;
   }
   const size_t n = std::min<size_t>(span.count, a.count == -1 ? 1 : static_cast<size_t>(a.count));
+  if (!ctx.MayDelete(key, n == zset->size(), wrong_type_is_error)) return wrong_type_is_error;
   std::vector<OwnedEntry> popped;
   zset->Walk(span.first, n, false,
              [&](const Entry& e) { popped.emplace_back(std::string(e.member), e.score); });

@@ -98,6 +98,37 @@ TEST_P(BlockingTest, TimesOutOnTheFakeClock) {
   EXPECT_THAT(Run({"zcard", "q"}), IntArg(1));
 }
 
+// A blocked client is not served from a key whose pop would delete it under a legal hold,
+// nor from a key retained while it waited; waiters behind it may still be.
+TEST_P(BlockingTest, HeldOrRetainedKeyIsPassedOver) {
+  auto waiting = Start({"blpop", "q", "1"});
+  AwaitWaiters(1);
+  Run({"multi"});
+  Run({"rpush", "q", "only"});
+  Run({"legalhold", "q", "on"});
+  Run({"exec"});
+  EXPECT_EQ(waiting.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  AdvanceTime(1100);
+  ASSERT_TRUE(Ready(waiting));
+  EXPECT_THAT(waiting.get(), NilArg());
+  EXPECT_THAT(Run({"lrange", "q", "0", "-1"}), ArrArg(ElementsAre(BulkArg("only"))));
+
+  Run({"rpush", "{d}dst", "a"});
+  auto mover = Start({"blmove", "{d}src", "{d}dst", "left", "left", "5"});
+  AwaitWaiters(1);
+  auto popper = Start({"blpop", "{d}src", "5"});
+  AwaitWaiters(2);
+  Run({"retain", "{d}dst", "100"});
+  Run({"rpush", "{d}src", "x"});
+  ASSERT_TRUE(Ready(popper));  // served past the mover, whose destination is retained
+  EXPECT_THAT(popper.get(), ArrArg(ElementsAre(BulkArg("{d}src"), BulkArg("x"))));
+  EXPECT_EQ(mover.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  AdvanceTime(6000);
+  ASSERT_TRUE(Ready(mover));
+  EXPECT_THAT(mover.get(), NilArg());
+  EXPECT_THAT(Run({"lrange", "{d}dst", "0", "-1"}), ArrArg(ElementsAre(BulkArg("a"))));
+}
+
 TEST_P(BlockingTest, ServedFromWhicheverKeyGetsData) {
   // "a" and "b" live on different shards with 4 shards.
   auto waiting = Start({"bzpopmin", "a", "b", "0"});

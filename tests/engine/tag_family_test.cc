@@ -311,6 +311,88 @@ TEST_P(TagFamilyTest, EveryWriteCommandRespectsRetention) {
   EXPECT_EQ(Run({"ttl", "1"}).integer, -1);
 }
 
+// A held key of each collection type, with one element "1" (a string "1" too).
+std::vector<std::vector<std::string>> HeldValues(std::string_view key) {
+  std::string k(key);
+  return {{"set", k, "1"},         {"rpush", k, "1"},      {"sadd", k, "1"},
+          {"zadd", k, "1", "1"},   {"hset", k, "1", "1"}};
+}
+
+// Deletes that are a side effect of a write (a pop or removal that empties the key, an
+// empty STORE result, an expiry in the past) are refused on a held key before anything
+// changes: the key keeps its one element and the other keys named are untouched.
+TEST_P(TagFamilyTest, HeldKeyIsNotEmptied) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"lpop", "k"}, {"rpop", "k", "5"}, {"lrem", "k", "0", "1"}, {"ltrim", "k", "1", "0"},
+      {"rpoplpush", "k", "d"}, {"lmove", "k", "d", "left", "right"},
+      {"lmpop", "1", "k", "left"}, {"blpop", "k", "0"}, {"brpop", "k", "0"},
+      {"brpoplpush", "k", "d", "0"}, {"blmove", "k", "d", "left", "left", "0"},
+      {"blmpop", "0", "1", "k", "right", "count", "3"},
+      {"spop", "k"}, {"spop", "k", "3"}, {"srem", "k", "1", "1", "x"}, {"smove", "k", "d", "1"},
+      {"sinterstore", "k", "missing"}, {"sdiffstore", "k", "k", "k"}, {"sunionstore", "k", "missing"},
+      {"zpopmin", "k"}, {"zpopmax", "k", "2"}, {"zrem", "k", "1"},
+      {"zremrangebyscore", "k", "-inf", "+inf"}, {"zremrangebyrank", "k", "0", "-1"},
+      {"zremrangebylex", "k", "-", "+"}, {"zmpop", "1", "k", "min"},
+      {"bzpopmin", "k", "0"}, {"bzpopmax", "k", "0"}, {"bzmpop", "0", "1", "k", "max"},
+      {"zpopbyscore", "k", "+inf"}, {"bzpopbyscore", "k", "+inf", "0"},
+      {"zunionstore", "k", "1", "missing"}, {"zinterstore", "k", "2", "k", "missing"},
+      {"zdiffstore", "k", "2", "k", "k"}, {"zrangestore", "k", "k", "5", "9"},
+      {"hdel", "k", "1"}, {"hdel", "k", "x", "1", "1"},
+      {"expire", "k", "0"}, {"pexpireat", "k", "1"}, {"expireat", "k", "-5"},
+      {"set", "k", "v", "pxat", "1"}, {"getex", "k", "exat", "1"}};
+  for (const std::vector<std::string>& cmd : cases) {
+    int refused = 0;  // on the types it works on
+    for (const std::vector<std::string>& value : HeldValues("k")) {
+      Run({"legalhold", "k", "off"});
+      Run({"del", "k", "d"});
+      Run(value);
+      Run({"legalhold", "k", "on"});
+      Value v = Run(cmd);
+      if (v.type == Value::Type::kError && v.str.substr(0, 9) != "WRONGTYPE") {
+        EXPECT_EQ(v.str, "LOCKED key 'k' is held") << cmd[0] << " on " << value[0];
+        ++refused;
+      }
+      EXPECT_THAT(Run({"exists", "k", "d"}), IntArg(1)) << cmd[0] << " on " << value[0];
+    }
+    EXPECT_GT(refused, 0) << cmd[0];
+  }
+  // Removing less than everything still works, and so does a rotation of the only element.
+  Run({"legalhold", "k", "off"});
+  Run({"del", "k"});
+  Run({"rpush", "k", "a", "b"});
+  Run({"legalhold", "k", "on"});
+  EXPECT_THAT(Run({"lpop", "k"}), BulkArg("a"));
+  EXPECT_THAT(Run({"rpoplpush", "k", "k"}), BulkArg("b"));
+  EXPECT_THAT(Run({"lrem", "k", "0", "a"}), IntArg(0));
+  EXPECT_THAT(Run({"lpop", "k"}), ErrArg("LOCKED key 'k' is held"));
+  EXPECT_THAT(Run({"legalhold", "k", "off"}), OkArg());
+  EXPECT_THAT(Run({"lpop", "k"}), BulkArg("b"));
+  EXPECT_THAT(Run({"exists", "k"}), IntArg(0));
+}
+
+// Every command flagged write, run with all arguments "1" on a held key "1" of each type
+// holding the one element "1", leaves the key in place: a new write command cannot empty
+// a held key unnoticed.
+TEST_P(TagFamilyTest, EveryWriteCommandKeepsAHeldKey) {
+  const std::set<std::string_view> unchecked = {"xreadgroup", "bzpopbyscore", "swapdb"};
+  for (const CommandSpec& spec : CommandTable::Get().all()) {
+    if (!spec.is_write() || spec.is_container() || unchecked.count(spec.name)) continue;
+    const int n = std::max({std::abs(spec.arity), spec.last_key + 1, 2});
+    std::vector<std::string> args(n, "1");
+    const size_t bar = spec.name.find('|');
+    args[0] = std::string(spec.name.substr(0, bar));
+    if (bar != std::string_view::npos) args[1] = std::string(spec.name.substr(bar + 1));
+    for (const std::vector<std::string>& value : HeldValues("1")) {
+      Run({"legalhold", "1", "off"});
+      Run({"del", "1"});
+      Run(value);
+      Run({"legalhold", "1", "on"});
+      Run(args);
+      EXPECT_THAT(Run({"exists", "1"}), IntArg(1)) << spec.name << " on " << value[0];
+    }
+  }
+}
+
 // HMERGE: the object-store KV's merge of several hashes, atomic across shards.
 TEST_P(TagFamilyTest, HMerge) {
   Run({"hset", "a", "x", "1", "y", "1"});
