@@ -13,7 +13,7 @@ void CommandContext::Error(std::string_view message) {
 }
 
 bool CommandContext::MayDelete(std::string_view key, bool empties, bool reply_error) {
-  if (!empties || engine().locked_keys.load(std::memory_order_relaxed) == 0) return true;
+  if (!empties || !any_key_locked()) return true;
   Db& d = db(key);
   const KeyNode* node = d.table().Find(key);
   if (node == nullptr || !d.Undeletable(node)) return true;

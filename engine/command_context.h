@@ -79,6 +79,9 @@ class CommandContext {
   // is false when `empties` and the key is held or retained, after replying -LOCKED
   // unless `reply_error` is false (a woken blocked client passes such a key over).
   bool MayDelete(std::string_view key, bool empties, bool reply_error = true);
+  // Whether any key anywhere is held or retained; while not, MayDelete is always true, so a
+  // costly `empties` (RemovesAll, LREM's scan) is worth computing only after this.
+  bool any_key_locked() { return engine().locked_keys.load(std::memory_order_relaxed) != 0; }
 
   // For blocking commands that found nothing: parks the session on `keys` until a write
   // lets `serve` answer from one of them, or until deadline_ms (0: forever), when the reply

@@ -471,7 +471,8 @@ void CmdLRem(CommandContext& ctx) {
   if (list == nullptr) return ctx.reply.Integer(0);
   std::string_view wanted = ctx.arg(3);
   const size_t limit = static_cast<size_t>(count < 0 ? -count : count);
-  if ((limit == 0 || limit >= list->size()) && !ctx.MayDelete(key, AllEqual(*list, wanted))) return;
+  const bool may_empty = (limit == 0 || limit >= list->size()) && ctx.any_key_locked();
+  if (may_empty && !ctx.MayDelete(key, AllEqual(*list, wanted))) return;
   size_t removed = list->items().RemoveIf([&](std::string_view v) { return v == wanted; }, limit,
                                           count < 0, Fill(ctx));
   if (removed > 0) FinishRemoval(ctx, key, list, "lrem");
