@@ -42,6 +42,16 @@ enum CommandFlag : uint32_t {
   kSkipSlowlog = 1u << 13,
   kNoMandatoryKeys = 1u << 14,
   kMayReplicate = 1u << 15,
+  // How a write command uses the keys it names, as Redis's key specs say (RW/OW, RO, RM with
+  // DELETE); the retention guard reads them. Without any, it writes every key it names.
+  // Only the first key is written; the others are sources it reads (*STORE, HMERGE).
+  kReadsSources = 1u << 16,
+  // The first key is a source it reads; the others are written (COPY).
+  kReadsFirstKey = 1u << 17,
+  // It deletes every key it names (DEL, UNLINK, GETDEL, MOVE).
+  kDeletesKeys = 1u << 18,
+  // It deletes its first key and writes the others (RENAME, RENAMENX).
+  kDeletesFirstKey = 1u << 19,
   // A container (CONFIG, CLIENT, ...): with arguments, its subcommand rows run. A container
   // with a handler (COMMAND) also runs alone.
   kContainer = 1u << 23,

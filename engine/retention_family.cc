@@ -12,8 +12,10 @@
 //   it.
 // - FLUSHDB and FLUSHALL refuse while the database holds a retained or held key.
 //
-// Written positions: a write command writes every key it names, except the sources of the
-// *STORE commands, of HMERGE and of COPY, which it only reads.
+// Written positions come from the command table (kReadsSources, kReadsFirstKey,
+// kDeletesKeys, kDeletesFirstKey, as Redis's key specs): a write command writes every key it
+// names, except the sources of the *STORE commands, of HMERGE and of COPY, which it only
+// reads.
 //
 // A delete that is a side effect (a pop or removal that empties a collection, an empty
 // *STORE result, an expiry already past) is refused the same way, by the command itself
@@ -36,25 +38,20 @@
 namespace shoal::engine {
 namespace {
 
-bool OneOf(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-// The keys the command writes, and which of them it deletes.
+// The keys the command writes, and which of them it deletes: its row's key-use flags.
 void WrittenKeys(const CommandContext& ctx, KeyList* written, KeyList* deleted) {
   KeyList keys;
   CollectKeys(ctx.spec, ctx.args, &keys);
-  std::string_view name = ctx.spec.name;
-  if (OneOf(name, {"sunionstore", "sinterstore", "sdiffstore", "zunionstore", "zinterstore",
-                   "zdiffstore", "zrangestore", "hmerge"})) {
+  const uint32_t flags = ctx.spec.flags;
+  if (flags & kReadsSources) {
     keys.resize(std::min<size_t>(keys.size(), 1));
-  } else if (name == "copy" && keys.size() == 2) {
+  } else if ((flags & kReadsFirstKey) && !keys.empty()) {
     keys.erase(keys.begin());
   }
   *written = keys;
-  if (OneOf(name, {"del", "unlink", "getdel", "move"})) {
+  if (flags & kDeletesKeys) {
     *deleted = keys;
-  } else if (OneOf(name, {"rename", "renamenx"}) && !keys.empty()) {
+  } else if ((flags & kDeletesFirstKey) && !keys.empty()) {
     deleted->push_back(keys[0]);
   }
 }

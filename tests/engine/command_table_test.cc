@@ -57,6 +57,11 @@ TEST(CommandTableTest, RowsAreWellFormed) {
     }
     EXPECT_FALSE(spec.summary.empty()) << spec.name;
     EXPECT_FALSE(spec.acl.empty()) << spec.name;
+    // At most one key-use flag, and only on a write command with keys.
+    const uint32_t key_use =
+        spec.flags & (kReadsSources | kReadsFirstKey | kDeletesKeys | kDeletesFirstKey);
+    EXPECT_LE(__builtin_popcount(key_use), 1) << spec.name;
+    if (key_use != 0) EXPECT_TRUE(spec.is_write() && spec.first_key > 0) << spec.name;
     size_t bar = spec.name.find('|');
     if (bar != std::string_view::npos) {
       const CommandSpec* container = table.Find(spec.name.substr(0, bar));
