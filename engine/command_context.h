@@ -80,7 +80,8 @@ class CommandContext {
   // unless `reply_error` is false (a woken blocked client passes such a key over).
   bool MayDelete(std::string_view key, bool empties, bool reply_error = true);
   // Whether any key anywhere is held or retained; while not, MayDelete is always true, so a
-  // costly `empties` (RemovesAll, LREM's scan) is worth computing only after this.
+  // costly `empties` (LREM's scan; RemovesAll checks itself) is worth computing only after
+  // this.
   bool any_key_locked() { return engine().locked_keys.load(std::memory_order_relaxed) != 0; }
 
   // For blocking commands that found nothing: parks the session on `keys` until a write
@@ -123,13 +124,14 @@ class CommandContext {
 
 // Whether removing the arguments from `first` on (HDEL, SREM, ZREM) removes every one of a
 // collection's `size` members, `contains` telling which arguments are members: what such a
-// command passes to MayDelete.
+// command passes to MayDelete. False while no key is locked, when MayDelete has nothing to
+// refuse, so the hot path never builds the set.
 template <typename Contains>
-bool RemovesAll(ArgList args, size_t first, size_t size, Contains contains) {
-  if (size > args.size() - first) return false;
+bool RemovesAll(CommandContext& ctx, size_t first, size_t size, Contains contains) {
+  if (!ctx.any_key_locked() || size > ctx.argc() - first) return false;
   absl::flat_hash_set<std::string_view> seen;
-  for (size_t i = first; i < args.size(); ++i) {
-    if (contains(args[i])) seen.insert(args[i]);
+  for (size_t i = first; i < ctx.argc(); ++i) {
+    if (contains(ctx.arg(i))) seen.insert(ctx.arg(i));
   }
   return seen.size() == size;
 }

@@ -194,7 +194,7 @@ void CmdHDel(CommandContext& ctx) {
   if (node == nullptr) return ctx.reply.Integer(0);
   HashObject* hash = HashOf(node);
   auto contains = [&](std::string_view f) { return hash->Find(f) != nullptr; };
-  if (!ctx.MayDelete(key, ctx.any_key_locked() && RemovesAll(ctx.args, 2, hash->size(), contains))) return;
+  if (!ctx.MayDelete(key, RemovesAll(ctx, 2, hash->size(), contains))) return;
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.argc() && hash->size() > 0; ++i) deleted += hash->Erase(ctx.arg(i));
   const bool emptied = hash->size() == 0;

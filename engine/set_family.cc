@@ -357,7 +357,7 @@ void CmdSRem(CommandContext& ctx) {
   if (node == nullptr) return ctx.reply.Integer(0);
   SetObject* set = SetOf(node);
   auto contains = [&](std::string_view m) { return set->Contains(m); };
-  if (!ctx.MayDelete(key, ctx.any_key_locked() && RemovesAll(ctx.args, 2, set->size(), contains))) return;
+  if (!ctx.MayDelete(key, RemovesAll(ctx, 2, set->size(), contains))) return;
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && set->size() > 0; ++i) removed += set->Remove(ctx.arg(i));
   FinishRemoval(ctx, key, node, static_cast<size_t>(removed), "srem");

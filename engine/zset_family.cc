@@ -642,7 +642,7 @@ void CmdZRem(CommandContext& ctx) {
   if (!FindZSetForWrite(ctx, key, &zset)) return;
   if (zset == nullptr) return ctx.reply.Integer(0);
   auto contains = [&](std::string_view m) { return zset->Score(m).has_value(); };
-  if (!ctx.MayDelete(key, ctx.any_key_locked() && RemovesAll(ctx.args, 2, zset->size(), contains))) return;
+  if (!ctx.MayDelete(key, RemovesAll(ctx, 2, zset->size(), contains))) return;
   size_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && zset->size() > 0; ++i) removed += zset->Erase(ctx.arg(i));
   FinishRemoval(ctx, key, zset, removed, "zrem");
