@@ -68,6 +68,24 @@ void BM_SkiplistRank(benchmark::State& state) {
 }
 BENCHMARK(BM_SkiplistRank)->ArgName("elements")->Arg(1 << 10)->Arg(1 << 16)->Arg(1 << 20);
 
+// ZADD of a present member with a new random score, as redis-benchmark's zadd test once
+// its set is full: the element is found, unlinked and linked again at its new place.
+void BM_SkiplistUpdateScore(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::vector<Element> elements = MakeElements(n);
+  Skiplist list(1);
+  Fill(list, elements);
+  std::mt19937_64 rng(11);
+  for (auto _ : state) {
+    Element& e = elements[rng() % elements.size()];
+    const double score = static_cast<double>(rng() % static_cast<uint64_t>(4 * n));
+    benchmark::DoNotOptimize(list.UpdateScore(e.first, e.second, score));
+    e.first = score;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SkiplistUpdateScore)->ArgName("elements")->Arg(1 << 10)->Arg(1 << 17)->Arg(1 << 20);
+
 // ZRANGEBYSCORE key s +inf LIMIT 0 10 for random s: one seek, then ten Next() steps.
 void BM_SkiplistRange(benchmark::State& state) {
   const int64_t n = state.range(0);

@@ -16,13 +16,36 @@ bool Before(double a_score, std::string_view a, double b_score, std::string_view
   return a_score < b_score || (a_score == b_score && a < b);
 }
 
+// The skiplist's elements as (member, score) pairs, in list order, for ScanByKeyHash.
+struct Elements {
+  struct Iter {
+    const ds::Skiplist::Node* node;
+    std::pair<std::string_view, double> operator*() const {
+      return {node->member(), node->score()};
+    }
+    Iter& operator++() {
+      node = node->Next();
+      return *this;
+    }
+    bool operator!=(const Iter& other) const { return node != other.node; }
+  };
+  const ds::Skiplist& list;
+  Iter begin() const { return {list.First()}; }
+  Iter end() const { return {nullptr}; }
+};
+
 }  // namespace
 
+size_t ZSetObject::MemberHash::operator()(std::string_view member) const {
+  return absl::Hash<absl::string_view>{}(AsAbsl(member));
+}
+
 ZSetObject::ZSetObject(const ZSetObject& other)
-    : Object(), listpack_(other.listpack_), entries_(other.entries_), dict_(other.dict_) {
+    : Object(), listpack_(other.listpack_), entries_(other.entries_) {
   if (listpack_) return;
+  dict_.reserve(other.dict_.size());
   for (const ds::Skiplist::Node* n = other.list_.First(); n != nullptr; n = n->Next()) {
-    list_.Insert(n->score(), n->member());
+    dict_.insert(list_.Insert(n->score(), n->member()));
   }
 }
 
@@ -33,9 +56,8 @@ size_t ZSetObject::MemoryUsage() const {
     for (const Item& item : entries_) bytes += HeapBytes(item.member);
   } else {
     bytes += list_.MemoryUsage() - sizeof(ds::Skiplist);
-    // flat_hash_map: one slot plus one control byte per bucket.
-    bytes += dict_.capacity() * (sizeof(std::pair<std::string, double>) + 1);
-    for (const auto& [member, score] : dict_) bytes += HeapBytes(member);
+    // flat_hash_set: one node pointer plus one control byte per bucket.
+    bytes += dict_.capacity() * (sizeof(ds::Skiplist::Node*) + 1);
   }
   return bytes;
 }
@@ -61,9 +83,9 @@ std::optional<double> ZSetObject::Score(std::string_view member) const {
     if (i == entries_.size()) return std::nullopt;
     return entries_[i].score;
   }
-  auto it = dict_.find(AsAbsl(member));
+  auto it = dict_.find(member);
   if (it == dict_.end()) return std::nullopt;
-  return it->second;
+  return (*it)->score();
 }
 
 void ZSetObject::Insert(std::string_view member, double score, const Limits& limits) {
@@ -78,8 +100,7 @@ void ZSetObject::Insert(std::string_view member, double score, const Limits& lim
     entries_.insert(it, Item{score, std::string(member)});
     return;
   }
-  dict_.emplace(AsAbsl(member), score);
-  list_.Insert(score, member);
+  dict_.insert(list_.Insert(score, member));
 }
 
 void ZSetObject::Update(std::string_view member, double old_score, double new_score) {
@@ -94,8 +115,7 @@ void ZSetObject::Update(std::string_view member, double old_score, double new_sc
     entries_.insert(it, std::move(item));
     return;
   }
-  list_.UpdateScore(old_score, member, new_score);
-  dict_.find(AsAbsl(member))->second = new_score;
+  list_.UpdateScore(old_score, member, new_score);  // the same node, which the index holds
 }
 
 bool ZSetObject::Erase(std::string_view member) {
@@ -105,10 +125,11 @@ bool ZSetObject::Erase(std::string_view member) {
     entries_.erase(entries_.begin() + static_cast<ptrdiff_t>(i));
     return true;
   }
-  auto it = dict_.find(AsAbsl(member));
+  auto it = dict_.find(member);
   if (it == dict_.end()) return false;
-  list_.Delete(it->second, member);
+  const double score = (*it)->score();
   dict_.erase(it);
+  list_.Delete(score, member);
   return true;
 }
 
@@ -168,7 +189,7 @@ void ZSetObject::EraseRanks(size_t first, size_t count) {
     return;
   }
   list_.DeleteRangeByRank(first + 1, first + count, [&](std::string_view member, double) {
-    dict_.erase(AsAbsl(member));
+    dict_.erase(member);
   });
 }
 
@@ -177,16 +198,14 @@ uint64_t ZSetObject::Scan(uint64_t cursor, size_t count, std::vector<Entry>* out
     for (const Item& item : entries_) out->push_back(Entry{item.member, item.score});
     return 0;
   }
-  return ScanByKeyHash(dict_, cursor, count, out, [](const auto& member, double score) {
-    return Entry{member, score};
-  });
+  return ScanByKeyHash(Elements{list_}, cursor, count, out,
+                       [](std::string_view member, double score) { return Entry{member, score}; });
 }
 
 void ZSetObject::ConvertToSkiplist() {
   dict_.reserve(entries_.size());
   for (Item& item : entries_) {
-    list_.Insert(item.score, item.member);
-    dict_.emplace(std::move(item.member), item.score);
+    dict_.insert(list_.Insert(item.score, item.member));
   }
   entries_.clear();
   entries_.shrink_to_fit();

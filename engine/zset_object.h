@@ -5,10 +5,12 @@
 //   zset-max-listpack-entries members and no member is longer than zset-max-listpack-value
 //   bytes (Redis's defaults: 128, 64), where a scan of a few cache lines beats the pointer
 //   chasing of a skiplist.
-// - "skiplist": a ds::Skiplist (order, ranks by span) plus an absl::flat_hash_map from
-//   member to score, once either limit is passed. As in Redis, a set is converted once
-//   and never back, even when it shrinks again (a new set built by a STORE command starts
-//   small again).
+// - "skiplist": a ds::Skiplist (order, ranks by span) plus an absl::flat_hash_set of its
+//   nodes keyed by their member bytes (the member -> score index), once either limit is
+//   passed. The index holds 8-byte node pointers, not copies of the members: a member is
+//   stored once, in its node, and a score change touches only the list. As in Redis, a
+//   set is converted once and never back, even when it shrinks again (a new set built by
+//   a STORE command starts small again).
 //
 // Order is (score, member bytes), as Redis orders them; ranks are 0-based from the lowest.
 // NaN is never stored (the family rejects it first). The limits are read by the caller
@@ -26,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "engine/ds/skiplist.h"
 #include "engine/object.h"
 
@@ -118,10 +120,27 @@ class ZSetObject final : public Object {
   // Index in entries_ of `member`, or entries_.size().
   size_t FindItem(std::string_view member) const;
 
+  // The index hashes and compares a node by its member, and looks up by member bytes.
+  struct MemberHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view member) const;
+    size_t operator()(const ds::Skiplist::Node* node) const { return (*this)(node->member()); }
+  };
+  struct MemberEq {
+    using is_transparent = void;
+    static std::string_view View(std::string_view member) { return member; }
+    static std::string_view View(const ds::Skiplist::Node* node) { return node->member(); }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) == View(b);
+    }
+  };
+  using Index = absl::flat_hash_set<ds::Skiplist::Node*, MemberHash, MemberEq>;
+
   bool listpack_ = true;
-  std::vector<Item> entries_;                      // listpack, sorted
-  ds::Skiplist list_;                              // skiplist
-  absl::flat_hash_map<std::string, double> dict_;  // skiplist: member -> score
+  std::vector<Item> entries_;  // listpack, sorted
+  ds::Skiplist list_;          // skiplist
+  Index dict_;                 // skiplist: its nodes by member
 };
 
 }  // namespace shoal::engine

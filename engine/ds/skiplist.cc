@@ -166,20 +166,36 @@ void Skiplist::Clear() {
   bytes_ = header_->AllocSize();
 }
 
+bool Skiplist::StepRight(Node** x, uint64_t* rank, int i, double score,
+                         std::string_view member) {
+  Node* f = (*x)->levels()[i].forward;
+  if (f == nullptr || !Before(f, score, member)) return false;
+  *rank += (*x)->levels()[i].span;
+  *x = f;
+  if (i > 0) __builtin_prefetch(f->levels()[i - 1].forward);
+  return true;
+}
+
+void Skiplist::FindPath(double score, std::string_view member, Node** update,
+                        uint64_t* rank) const {
+  Node* x = header_;
+  uint64_t traversed = 0;
+  for (int i = level_ - 1; i >= 0; --i) {
+    while (StepRight(&x, &traversed, i, score, member)) {
+    }
+    update[i] = x;
+    rank[i] = traversed;
+  }
+}
+
 void Skiplist::Link(Node* node) {
   Path update;
   uint64_t rank[kMaxLevel];
-  const double score = node->score_;
-  const std::string_view member = node->member();
-  Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
-    rank[i] = i == level_ - 1 ? 0 : rank[i + 1];
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && Before(f, score, member);) {
-      rank[i] += x->levels()[i].span;
-      x = f;
-    }
-    update[i] = x;
-  }
+  FindPath(node->score_, node->member(), update, rank);
+  LinkAt(node, update, rank);
+}
+
+void Skiplist::LinkAt(Node* node, Node** update, uint64_t* rank) {
   const int height = node->height_;
   if (height > level_) {
     for (int i = level_; i < height; ++i) {
@@ -236,12 +252,9 @@ Skiplist::Node* Skiplist::Insert(double score, std::string_view member) {
 
 bool Skiplist::Delete(double score, std::string_view member) {
   Path update;
-  Node* x = header_;
-  for (int i = level_ - 1; i >= 0; --i) {
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && Before(f, score, member);) x = f;
-    update[i] = x;
-  }
-  x = x->levels()[0].forward;
+  uint64_t rank[kMaxLevel];
+  FindPath(score, member, update, rank);
+  Node* x = update[0]->levels()[0].forward;
   if (x == nullptr || x->score_ != score || x->member() != member) return false;
   Unlink(x, update);
   Release(x);
@@ -251,13 +264,24 @@ bool Skiplist::Delete(double score, std::string_view member) {
 Skiplist::Node* Skiplist::UpdateScore(double cur_score, std::string_view member,
                                       double new_score) {
   assert(new_score == new_score && "NaN score");
-  Path update;
+  // Both searches run in one loop: the path to the element (to unlink it) and the path to
+  // its new place, both taken in the list as it is now. Below the level where they part,
+  // they follow independent pointers, so their cache misses overlap instead of queueing as
+  // two searches one after the other would (Redis's zslUpdateScore searches twice).
+  Path update, target;
+  uint64_t rank[kMaxLevel], target_rank[kMaxLevel];
   Node* x = header_;
+  Node* y = header_;
+  uint64_t x_rank = 0, y_rank = 0;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && Before(f, cur_score, member);) {
-      x = f;
+    for (bool x_moves = true, y_moves = true; x_moves || y_moves;) {
+      if (x_moves) x_moves = StepRight(&x, &x_rank, i, cur_score, member);
+      if (y_moves) y_moves = StepRight(&y, &y_rank, i, new_score, member);
     }
     update[i] = x;
+    rank[i] = x_rank;
+    target[i] = y;
+    target_rank[i] = y_rank;
   }
   x = x->levels()[0].forward;
   assert(x != nullptr && x->score_ == cur_score && x->member() == member);
@@ -269,9 +293,21 @@ Skiplist::Node* Skiplist::UpdateScore(double cur_score, std::string_view member,
     x->score_ = new_score;
     return x;
   }
+  // The target path was found with x still linked: where it ends at x, the node before x
+  // takes its place, and every rank past x drops by one once x is out.
+  const int old_level = level_;
+  const uint64_t x_pos = rank[0] + 1;
+  for (int i = 0; i < old_level; ++i) {
+    if (target[i] == x) {
+      target[i] = update[i];
+      target_rank[i] = rank[i];
+    } else if (target_rank[i] > x_pos) {
+      --target_rank[i];
+    }
+  }
   Unlink(x, update);
   x->score_ = new_score;
-  Link(x);
+  LinkAt(x, target, target_rank);
   return x;
 }
 

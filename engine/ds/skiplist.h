@@ -192,8 +192,20 @@ class Skiplist {
   static void FreeNode(Node* node);
   int RandomHeight();
   void FreeAll();
+  // One step right on level i of a search for (score, member): moves *x to its successor
+  // if that sorts before the key, adding the span to *rank, and returns whether it moved.
+  // After a move it prefetches the node the search visits if it drops a level there, so
+  // both candidates load at once.
+  static bool StepRight(Node** x, uint64_t* rank, int i, double score, std::string_view member);
+  // The search path for (score, member): update[i] is the last node before it on level i
+  // (the header when none) and rank[i] that node's 1-based rank (0 for the header), for
+  // every level below level().
+  void FindPath(double score, std::string_view member, Node** update, uint64_t* rank) const;
   // Links `node` (height already set) after the path found for its (score, member).
   void Link(Node* node);
+  // Links `node` after a path FindPath found for its key; rank[] and update[] must have
+  // room for node's height (they are filled for levels the list does not have yet).
+  void LinkAt(Node* node, Node** update, uint64_t* rank);
   // Unlinks x, given update[i] = the last node before x on each level i < level_.
   void Unlink(Node* x, Node** update);
   void Release(Node* x) {
