@@ -166,23 +166,12 @@ void Skiplist::Clear() {
   bytes_ = header_->AllocSize();
 }
 
-bool Skiplist::StepRight(Node** x, uint64_t* rank, int i, double score,
-                         std::string_view member) {
-  Node* f = (*x)->levels()[i].forward;
-  if (f == nullptr || !Before(f, score, member)) return false;
-  *rank += (*x)->levels()[i].span;
-  *x = f;
-  if (i > 0) __builtin_prefetch(f->levels()[i - 1].forward);
-  return true;
-}
-
 void Skiplist::FindPath(double score, std::string_view member, Node** update,
                         uint64_t* rank) const {
   Node* x = header_;
   uint64_t traversed = 0;
   for (int i = level_ - 1; i >= 0; --i) {
-    while (StepRight(&x, &traversed, i, score, member)) {
-    }
+    WalkRight(&x, i, [&](const Node* f) { return Before(f, score, member); }, &traversed);
     update[i] = x;
     rank[i] = traversed;
   }
@@ -273,10 +262,12 @@ Skiplist::Node* Skiplist::UpdateScore(double cur_score, std::string_view member,
   Node* x = header_;
   Node* y = header_;
   uint64_t x_rank = 0, y_rank = 0;
+  auto to_old = [&](const Node* f) { return Before(f, cur_score, member); };
+  auto to_new = [&](const Node* f) { return Before(f, new_score, member); };
   for (int i = level_ - 1; i >= 0; --i) {
     for (bool x_moves = true, y_moves = true; x_moves || y_moves;) {
-      if (x_moves) x_moves = StepRight(&x, &x_rank, i, cur_score, member);
-      if (y_moves) y_moves = StepRight(&y, &y_rank, i, new_score, member);
+      if (x_moves) x_moves = StepRight(&x, i, to_old, &x_rank);
+      if (y_moves) y_moves = StepRight(&y, i, to_new, &y_rank);
     }
     update[i] = x;
     rank[i] = x_rank;
@@ -315,10 +306,7 @@ uint64_t Skiplist::Rank(double score, std::string_view member) const {
   uint64_t rank = 0;
   const Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (const Node* f; (f = x->levels()[i].forward) != nullptr && NotAfter(f, score, member);) {
-      rank += x->levels()[i].span;
-      x = f;
-    }
+    WalkRight(&x, i, [&](const Node* f) { return NotAfter(f, score, member); }, &rank);
     if (x != header_ && x->score_ == score && x->member() == member) return rank;
   }
   return 0;
@@ -342,9 +330,7 @@ Skiplist::Node* Skiplist::FirstInRange(const ScoreRange& range) const {
   if (range.IsEmpty() || tail_ == nullptr || !range.GteMin(tail_->score_)) return nullptr;
   const Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (const Node* f; (f = x->levels()[i].forward) != nullptr && !range.GteMin(f->score_);) {
-      x = f;
-    }
+    WalkRight(&x, i, [&](const Node* f) { return !range.GteMin(f->score_); });
   }
   Node* first = x->levels()[0].forward;  // exists: the tail is >= min
   return range.LteMax(first->score_) ? first : nullptr;
@@ -355,7 +341,7 @@ Skiplist::Node* Skiplist::LastInRange(const ScoreRange& range) const {
   if (range.IsEmpty() || first == nullptr || !range.LteMax(first->score_)) return nullptr;
   Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && range.LteMax(f->score_);) x = f;
+    WalkRight(&x, i, [&](const Node* f) { return range.LteMax(f->score_); });
   }
   // x is not the header: the first element is <= max.
   return range.GteMin(x->score_) ? x : nullptr;
@@ -365,10 +351,7 @@ Skiplist::Node* Skiplist::FirstInLexRange(const LexRange& range) const {
   if (range.IsEmpty() || tail_ == nullptr || !range.GteMin(tail_->member())) return nullptr;
   const Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (const Node* f;
-         (f = x->levels()[i].forward) != nullptr && !range.GteMin(f->member());) {
-      x = f;
-    }
+    WalkRight(&x, i, [&](const Node* f) { return !range.GteMin(f->member()); });
   }
   Node* first = x->levels()[0].forward;
   return range.LteMax(first->member()) ? first : nullptr;
@@ -379,9 +362,7 @@ Skiplist::Node* Skiplist::LastInLexRange(const LexRange& range) const {
   if (range.IsEmpty() || first == nullptr || !range.LteMax(first->member())) return nullptr;
   Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && range.LteMax(f->member());) {
-      x = f;
-    }
+    WalkRight(&x, i, [&](const Node* f) { return range.LteMax(f->member()); });
   }
   return range.GteMin(x->member()) ? x : nullptr;
 }
@@ -389,7 +370,7 @@ Skiplist::Node* Skiplist::LastInLexRange(const LexRange& range) const {
 Skiplist::Node* Skiplist::SeekScore(const ScoreRange& range, Node** update) const {
   Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && !range.GteMin(f->score_);) x = f;
+    WalkRight(&x, i, [&](const Node* f) { return !range.GteMin(f->score_); });
     update[i] = x;
   }
   return x->levels()[0].forward;
@@ -398,9 +379,7 @@ Skiplist::Node* Skiplist::SeekScore(const ScoreRange& range, Node** update) cons
 Skiplist::Node* Skiplist::SeekLex(const LexRange& range, Node** update) const {
   Node* x = header_;
   for (int i = level_ - 1; i >= 0; --i) {
-    for (Node* f; (f = x->levels()[i].forward) != nullptr && !range.GteMin(f->member());) {
-      x = f;
-    }
+    WalkRight(&x, i, [&](const Node* f) { return !range.GteMin(f->member()); });
     update[i] = x;
   }
   return x->levels()[0].forward;

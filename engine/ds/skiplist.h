@@ -192,11 +192,26 @@ class Skiplist {
   static void FreeNode(Node* node);
   int RandomHeight();
   void FreeAll();
-  // One step right on level i of a search for (score, member): moves *x to its successor
-  // if that sorts before the key, adding the span to *rank, and returns whether it moved.
-  // After a move it prefetches the node the search visits if it drops a level there, so
-  // both candidates load at once.
-  static bool StepRight(Node** x, uint64_t* rank, int i, double score, std::string_view member);
+  // One step right on level i of a search: moves *x to its successor if `before` holds for
+  // that successor, adds the span passed to *rank (when rank is not null), and returns
+  // whether it moved. After a move it prefetches the node the search visits if it drops a
+  // level there, so both candidates load at once. Every search by key is made of these.
+  template <typename NodeT, typename Pred>
+  static bool StepRight(NodeT** x, int i, const Pred& before, uint64_t* rank = nullptr) {
+    NodeT* f = (*x)->levels()[i].forward;
+    if (f == nullptr || !before(f)) return false;
+    if (rank != nullptr) *rank += (*x)->levels()[i].span;
+    *x = f;
+    if (i > 0) __builtin_prefetch(f->levels()[i - 1].forward);
+    return true;
+  }
+  // StepRight until it stops: *x is then the last node on level i that `before` holds for
+  // (or where it started).
+  template <typename NodeT, typename Pred>
+  static void WalkRight(NodeT** x, int i, const Pred& before, uint64_t* rank = nullptr) {
+    while (StepRight(x, i, before, rank)) {
+    }
+  }
   // The search path for (score, member): update[i] is the last node before it on level i
   // (the header when none) and rank[i] that node's 1-based rank (0 for the header), for
   // every level below level().
