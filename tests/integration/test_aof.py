@@ -263,6 +263,44 @@ class AofTest(harness.unittest.TestCase):
         self.assertEqual(r.lrange("q", 0, -1), [b"job2"])
         r.close()
 
+    def test_restart_keeps_mtimes_and_kv2_times(self):
+        """Replayed entries run at their logged time (the #TS-MS annotations): OBJECT MTIME
+        and KV2.METADATA after a restart are the original ones, from the incr file and
+        from a rewritten base alike; redis-check-aof accepts the annotated files."""
+        server = self.start()
+        data_dir = server.dir  # a restarted server's own dir is another one
+        r = server.client()
+        r.set("early", "v")
+        r.execute_command("kv2.put", "secret", "f", "v1")
+        time.sleep(0.05)
+        r.execute_command("kv2.put", "secret", "f", "v2")
+        r.execute_command("kv2.delete", "secret", "versions", "1")
+        r.hset("h", "f", "v")
+
+        def facts():
+            return ([r.execute_command("OBJECT MTIME", k) for k in ("early", "secret", "h")],
+                    r.execute_command("kv2.metadata", "secret"))
+
+        before = facts()
+        r.close()
+        for rewrite in (False, True):
+            started = time.time()
+            while time.time() - started < 1.2:  # a later clock than any logged time
+                time.sleep(0.1)
+            server.stop()
+            server = self.start(directory=data_dir)
+            r = server.client()
+            self.assertEqual(facts(), before, "after a rewrite" if rewrite else "incr file")
+            if not rewrite:
+                r.execute_command("bgrewriteaof")
+                self.assertTrue(wait_for(lambda: rewrite_done(r)))
+            r.close()
+        server.stop()
+        manifest = os.path.join(data_dir, "appendonlydir", "appendonly.aof.manifest")
+        out = subprocess.run(["redis-check-aof", manifest], capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn(b"All AOF files and manifest are valid", out.stdout)
+
 
 if __name__ == "__main__":
     harness.main()
