@@ -258,6 +258,43 @@ class Rdb(unittest.TestCase):
         self.assertSameData(expected, describe(s))
         s.close()
 
+    def test_restart_keeps_mtimes(self):
+        """OBJECT MTIME and KV2.METADATA survive SAVE and a restart (the shoal-mtimes AUX
+        fields); redis-check-rdb accepts the file, and redis-server, which ignores AUX
+        fields it does not know, still loads a dump of Redis's types."""
+        shoal = self.shoal()
+        s = shoal.client()
+        fill(s)
+        s.execute_command("kv2.put", "secret", "f", "v")
+        keys = [k for k in s.keys("*")]
+        before = {k: s.execute_command("OBJECT MTIME", k) for k in keys}
+        metadata = s.execute_command("kv2.metadata", "secret")
+        started = time.time()
+        while time.time() - started < 1.2:  # a later clock than any mtime
+            time.sleep(0.1)
+        self.assertTrue(s.save())
+        s.close()
+        shoal = self.restart(shoal)
+        s = shoal.client()
+        self.assertEqual({k: s.execute_command("OBJECT MTIME", k) for k in keys}, before)
+        self.assertEqual(s.execute_command("kv2.metadata", "secret"), metadata)
+        s.delete("secret")  # redis-server cannot load Shoal's own types
+        self.assertTrue(s.save())
+        expected = describe(s)
+        s.close()
+        shoal.stop()
+        self.procs.remove(shoal)
+        check = subprocess.run([CHECK_RDB, os.path.join(self.dir, "dump.rdb")],
+                               capture_output=True, timeout=60)
+        out = check.stdout.decode(errors="replace")
+        self.assertEqual(check.returncode, 0, out)
+        self.assertIn("AUX FIELD shoal-mtimes", out)
+        self.assertIn("RDB looks OK", out)
+        rs = self.redis()
+        r = rs.client()
+        self.assertSameData(expected, describe(r))
+        r.close()
+
     def test_corrupt_dump_refuses_to_start(self):
         with open(os.path.join(self.dir, "dump.rdb"), "wb") as f:
             f.write(b"REDIS0010" + b"\xfe\x00\x00\x01k\x05hello" + b"\xff" + b"\x01" * 8)
