@@ -177,16 +177,21 @@ class Rdb(unittest.TestCase):
         shoal.stop()
         self.procs.remove(shoal)
 
+        self.check_and_load_into_redis(expected)
+
+    def check_and_load_into_redis(self, expected):
+        """redis-check-rdb accepts dump.rdb, and redis-server loads `expected` from it.
+        Returns redis-check-rdb's output."""
         check = subprocess.run([CHECK_RDB, os.path.join(self.dir, "dump.rdb")],
                                capture_output=True, timeout=60)
         out = check.stdout.decode(errors="replace")
         self.assertEqual(check.returncode, 0, out)
         self.assertIn("RDB looks OK", out)
-
         rs = self.redis()
         r = rs.client()
         self.assertSameData(expected, describe(r))
         r.close()
+        return out
 
     def test_bgsave_dump_loads_into_redis(self):
         shoal = self.shoal()
@@ -284,16 +289,7 @@ class Rdb(unittest.TestCase):
         s.close()
         shoal.stop()
         self.procs.remove(shoal)
-        check = subprocess.run([CHECK_RDB, os.path.join(self.dir, "dump.rdb")],
-                               capture_output=True, timeout=60)
-        out = check.stdout.decode(errors="replace")
-        self.assertEqual(check.returncode, 0, out)
-        self.assertIn("AUX FIELD shoal-mtimes", out)
-        self.assertIn("RDB looks OK", out)
-        rs = self.redis()
-        r = rs.client()
-        self.assertSameData(expected, describe(r))
-        r.close()
+        self.assertIn("AUX FIELD shoal-mtimes", self.check_and_load_into_redis(expected))
 
     def test_corrupt_dump_refuses_to_start(self):
         with open(os.path.join(self.dir, "dump.rdb"), "wb") as f:
