@@ -341,6 +341,9 @@ std::string RdbReader::Read(const std::function<void(LoadedKey&&)>& on_key,
     expire_ms = 0;
     if (!String(&key.key) || !Value(op, &key)) return error_;
     const bool kept = key.type == ObjType::kString || key.object != nullptr;
+    // A Shoal file closes a run at kMtimesPerRecord keys: a longer one has no mtimes (a
+    // Redis file), and is dropped as it goes, so that memory stays bounded.
+    if (run_.size() == kMtimesPerRecord) EndRun(on_mtimes);
     run_.push_back(kept);
     if (kept) on_key(std::move(key));
   }

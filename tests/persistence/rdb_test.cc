@@ -564,15 +564,15 @@ TEST_P(RdbTest, MtimesSurviveSaveAndLoad) {
 // time. A field whose count does not match the keys before it is corruption.
 TEST_P(RdbTest, FileWithoutMtimesLoads) {
   std::string dir = TempDir();
-  auto write = [&](bool with_record, size_t count) {
+  auto write = [&](bool with_record, size_t count, int keys = 2) {
     RdbFileWriter file;
     ASSERT_EQ(file.Open(dir + "/dump.rdb"), "");
     RdbWriter w(file.buffer());
     w.Header(kStartMs, 0);
     w.SelectDb(0);
-    for (const char* key : {"a", "b"}) {
+    for (int i = 0; i < keys; ++i) {
       w.Byte(rdb::kTypeString);
-      w.String(key);
+      w.String(i < 2 ? std::string(i == 0 ? "a" : "b") : StrCat("k", i));
       w.String("v");
     }
     if (with_record) {
@@ -588,6 +588,11 @@ TEST_P(RdbTest, FileWithoutMtimesLoads) {
   ASSERT_EQ(plain.error, "");
   EXPECT_EQ(plain.keys, 2u);
   EXPECT_EQ(plain.Mtime("a"), kStartMs + 5'000);
+  write(false, 0, 5000);  // runs longer than a record's: no mtimes expected, none kept
+  Loaded many(dir + "/dump.rdb", GetParam(), kStartMs + 5'000);
+  ASSERT_EQ(many.error, "");
+  EXPECT_EQ(many.keys, 5000u);
+  EXPECT_EQ(many.Mtime("k4999"), kStartMs + 5'000);
   write(true, 2);
   Loaded with(dir + "/dump.rdb", GetParam(), kStartMs + 5'000);
   ASSERT_EQ(with.error, "");
