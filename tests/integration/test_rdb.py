@@ -1,7 +1,7 @@
 """RDB snapshots against Debian's Redis 7.0 (issue 6): a dump.rdb written by redis-server
 loads into Shoal with identical content; Shoal's dump passes redis-check-rdb and loads
 back into redis-server identically; a restart (SHUTDOWN SAVE, SIGTERM with save rules, the
-save rules before a kill -9) keeps every type and TTL."""
+save rules before a kill -9) keeps every type and TTL, and OBJECT MTIME."""
 import os
 import shutil
 import socket
@@ -19,14 +19,15 @@ CHECK_RDB = shutil.which("redis-check-rdb") or "/usr/bin/redis-check-rdb"
 
 
 class RedisProcess:
-    """Debian's redis-server on 127.0.0.1:<free port> in `directory`, with no save rules."""
+    """Debian's redis-server on 127.0.0.1:<free port> in `directory`, with no save rules
+    and no AOF unless `args` (more options, which win) say otherwise."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, *args):
         self.port = harness.free_port()
         self.log = open(os.path.join(directory, "redis.log"), "w+")
         self.proc = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", directory,
-             "--save", "", "--appendonly", "no", "--daemonize", "no"],
+             "--save", "", "--appendonly", "no", "--daemonize", "no", *args],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while time.time() < deadline:
