@@ -1,10 +1,10 @@
 // Shoal's own data in an RDB file, stored as Redis module data, which redis-check-rdb
-// skips (and redis-server refuses to load, having no such types):
+// skips (and redis-server refuses to load, having no such types), except the mtimes:
 //   - a versioned secret (kv2_object.h) is an RDB_TYPE_MODULE_2 value of module
 //     "shoal-kv2": its counters, times, settings, custom metadata, then each kept version;
 //   - a key's tags, retention and legal hold (key_meta.h) follow the key as an
 //     RDB_OPCODE_MODULE_AUX record of module "shoalmeta": database, key, retention end,
-//     hold, tags.
+//     hold, tags;
 //   - the keys' OBJECT MTIMEs follow them in plain AUX fields named "shoal-mtimes", one
 //     per run of at most kMtimesPerRecord keys (a record closes the run at its limit,
 //     before a SELECTDB and before EOF). Its value: the run's key count, then their mtimes

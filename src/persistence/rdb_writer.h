@@ -20,7 +20,7 @@
 
 namespace shoal::persistence {
 
-// The OBJECT MTIMEs of a run of keys, packed as the "shoaltime" record holds them
+// The OBJECT MTIMEs of a run of keys, packed as their "shoal-mtimes" AUX field holds them
 // (rdb_shoal.h): Add one per key, in file order.
 class MtimeRun {
  public:
@@ -48,11 +48,11 @@ class RdbWriter {
   void ResizeDb(uint64_t size, uint64_t expires);
   // One key: its expiry (when it has one), type, name and value, then Shoal's metadata
   // for it (tags, retention, hold; rdb_shoal.h) when it has some. Its OBJECT MTIME goes
-  // into the record of its run of keys (rdb_shoal.h), written after kMtimesPerRecord
+  // into the mtime field of its run of keys (rdb_shoal.h), written after kMtimesPerRecord
   // keys, by SelectDb, by Eof, or by EndKeys.
   void Key(std::string_view key, const engine::KeyNode* node,
            const engine::KeyMeta* meta = nullptr, int db = 0);
-  // Writes the mtime record of the keys since the last one, if any: for a writer whose
+  // Writes the mtime field of the keys since the last one, if any: for a writer whose
   // keys end without SelectDb or Eof (a BGSAVE's shard part).
   void EndKeys();
   // The EOF opcode (after EndKeys); the caller appends the CRC of everything
