@@ -2,6 +2,7 @@
 
 #include "engine/command_context.h"
 #include "engine/command_table.h"
+#include "engine/engine.h"
 #include "engine/families.h"
 #include "engine/session.h"
 #include "engine/shard.h"
@@ -59,6 +60,10 @@ size_t BlockingRegistry::waiter_count() const {
 }
 
 void BlockingRegistry::ServeReady(Shard& shard) {
+  // The serves share one time snapshot, as a command does: what they stamp (OBJECT
+  // MTIME) and what they journal for replay are the same time.
+  const bool owns_time = !shard.has_command_time();
+  if (owns_time) shard.set_command_time(shard.engine().clock().NowMs());
   // Serving pops, which writes, which may mark keys ready again: take the list first.
   while (!ready_.empty()) {
     std::vector<Key> ready;
@@ -107,6 +112,7 @@ void BlockingRegistry::ServeReady(Shard& shard) {
       if (queue.empty()) waiters_.erase(it);
     }
   }
+  if (owns_time) shard.set_command_time(0);
 }
 
 }  // namespace shoal::engine

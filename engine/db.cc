@@ -95,7 +95,7 @@ void Db::DeleteJournaled(KeyNode* node, uint32_t notify_type, std::string_view e
   const uint64_t writes = thread_writes_;
   if (Journal* journal = shard_->engine().journal()) {
     std::string_view args[] = {"DEL", node->key()};
-    journal->Append(index_, ArgList(args, 2));
+    journal->Append(index_, ArgList(args, 2), now_ms());
   }
   if (!(shard_->engine().config().GetNotifyFlags() & notify_type)) {
     Delete(node);

@@ -9,6 +9,10 @@
 // MULTI ... EXEC around their writes; see CommandContext::Propagate). Keys that expire
 // (lazily or actively) are appended as DEL by the shard that drops them.
 //
+// Each append carries the time snapshot of the command that made it (Shard::now_ms, one
+// for a whole EXEC or script), so that replay runs it at that time: KV2 version times and
+// OBJECT MTIME then come back as they were, not as the time of the load.
+//
 // The server installs one on the Engine (src/persistence/aof.h); with none installed
 // nothing is recorded. Every method is thread-safe: shard threads call them concurrently.
 #pragma once
@@ -45,12 +49,13 @@ struct JournalInfo {
 class Journal {
  public:
   virtual ~Journal() = default;
-  // Appends one command that ran in database `db`. Returns its log sequence number: the
-  // write is durable once Durable(lsn) would say so.
-  virtual uint64_t Append(int db, ArgList args) = 0;
-  // Appends commands that must replay as one: MULTI ... EXEC around them when there are
-  // several (a single one is atomic as it is). Empty: appends nothing and returns 0.
-  virtual uint64_t AppendAtomic(absl::Span<const JournalRecord> records) = 0;
+  // Appends one command that ran in database `db` at `time_ms` (unix ms). Returns its log
+  // sequence number: the write is durable once Durable(lsn) would say so.
+  virtual uint64_t Append(int db, ArgList args, int64_t time_ms) = 0;
+  // Appends commands that ran at `time_ms` and must replay as one: MULTI ... EXEC around
+  // them when there are several (a single one is atomic as it is). Empty: appends nothing
+  // and returns 0.
+  virtual uint64_t AppendAtomic(absl::Span<const JournalRecord> records, int64_t time_ms) = 0;
   virtual JournalInfo Info() const = 0;
   // BGREWRITEAOF: starts compacting the journal in the background; false when a rewrite
   // is already running.

@@ -347,6 +347,20 @@ void Session::RunTransaction(const CommandSpec& spec, std::vector<unsigned> shar
             });
 }
 
+int64_t Session::CommandTime(const CmdArgs& args) const {
+  if (!command_times_.empty()) {
+    // Only a command of the Run itself has a time of its own (not one EXEC or a script
+    // runs: those share their outer command's).
+    std::less<const CmdArgs*> before;
+    const CmdArgs* first = cmds_.data();
+    if (!before(&args, first) && before(&args, first + cmds_.size())) {
+      const size_t i = static_cast<size_t>(&args - first);
+      if (i < command_times_.size() && command_times_[i] != 0) return command_times_[i];
+    }
+  }
+  return engine_->clock().NowMs();
+}
+
 bool Session::holds_every_shard() const {
   return holding_all_ || engine_->shard_count() == 1;
 }
@@ -367,7 +381,7 @@ void Session::ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp
   const bool nested = in_exec_ || in_script_;
   const uint64_t start = nested ? 0 : cycle_clock::Now();
   const bool owns_time = shard != nullptr && !shard->has_command_time();
-  if (owns_time) shard->set_command_time(engine_->clock().NowMs());
+  if (owns_time) shard->set_command_time(CommandTime(args));
   // maxmemory (eviction.h): before a write that may grow memory, this shard evicts.
   if (!nested && shard != nullptr && (spec.flags & (kDenyOom | kScript | kTxControl))) {
     shard->EvictIfNeeded(Shard::kEvictPerCommand);
@@ -432,6 +446,10 @@ void Session::JournalCommand(CommandContext& ctx, int db) {
     return;
   }
   uint64_t lsn = 0;
+  // The command's time snapshot (an EXEC's or a script's for their group): replay runs
+  // the commands at it (journal.h).
+  const Shard* shard = Shard::Current();
+  const int64_t time_ms = shard != nullptr ? shard->now_ms() : engine_->clock().NowMs();
   if (in_exec_ || in_script_) {
     if (!ctx.propagate_replaced()) {
       journal_group_.push_back({db, std::vector<std::string>(ctx.args.begin(), ctx.args.end())});
@@ -440,18 +458,18 @@ void Session::JournalCommand(CommandContext& ctx, int db) {
     return;
   }
   if (ctx.spec.flags & (kScript | kTxControl)) {  // EXEC or a script: its writes, as one
-    lsn = journal->AppendAtomic(journal_group_);
+    lsn = journal->AppendAtomic(journal_group_, time_ms);
     journal_group_.clear();
   } else if (!ctx.propagate_replaced()) {
-    lsn = journal->Append(db, ctx.args);
+    lsn = journal->Append(db, ctx.args, time_ms);
   } else if (ctx.propagated().size() == 1) {
     const std::vector<std::string>& args = ctx.propagated()[0];
     std::vector<std::string_view> views(args.begin(), args.end());
-    lsn = journal->Append(db, ArgList(views.data(), views.size()));
+    lsn = journal->Append(db, ArgList(views.data(), views.size()), time_ms);
   } else if (!ctx.propagated().empty()) {
     std::vector<JournalRecord> records;
     for (const auto& args : ctx.propagated()) records.push_back({db, args});
-    lsn = journal->AppendAtomic(records);
+    lsn = journal->AppendAtomic(records, time_ms);
   }
   if (lsn > journal_lsn_.load(std::memory_order_relaxed)) {
     journal_lsn_.store(lsn, std::memory_order_release);

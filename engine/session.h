@@ -61,6 +61,11 @@ class Session {
   // finished inline; otherwise returns false and calls `done` on the home thread later.
   bool Run(absl::Span<const CmdArgs> cmds, std::string* out, absl::AnyInvocable<void()> done);
 
+  // AOF replay only (src/persistence/aof_load.cc): the time snapshot (unix ms) each command
+  // of the following Runs runs at, aligned with the `cmds` given to Run; 0 for the clock.
+  // The span must outlive those Runs; an empty one goes back to the clock for all.
+  void set_command_times(absl::Span<const int64_t> times) { command_times_ = times; }
+
   // --- Blocking (blocking.h) ---------------------------------------------------------
   // Set by CommandContext::Block on the thread that ran the command.
   void SetBlocked(std::shared_ptr<Waiter> w) { blocked_ = std::move(w); }
@@ -239,6 +244,8 @@ class Session {
   void RunTransaction(const CommandSpec& spec, std::vector<unsigned> shards);
   // Runs one command on the calling thread, which may touch all its keys.
   void ExecuteHere(const CommandSpec& spec, const CmdArgs& args, int resp = 0);
+  // The time snapshot a command of the running Run gets: set_command_times's, else the clock.
+  int64_t CommandTime(const CmdArgs& args) const;
   void ReplyError(std::string_view error);
   // Redis's OOM rule before a command runs: "" or the error for a `denyoom` command (or an
   // EXEC with one queued) while the process is over maxmemory and eviction cannot help.
@@ -298,6 +305,7 @@ class Session {
 
   // The Run in progress.
   absl::Span<const CmdArgs> cmds_;
+  absl::Span<const int64_t> command_times_;  // set_command_times
   size_t next_ = 0;
   std::string* out_ = nullptr;
   bool async_ = false;

@@ -43,9 +43,11 @@ class Shard {
   int64_t now_ms() const { return command_time_ != 0 ? command_time_ : ClockMs(); }
   // The time every key a command looks at expires by, read once when the command starts
   // (Redis's command time snapshot; a script or EXEC keeps one for all its commands).
-  // Set and cleared by Session::ExecuteHere; 0 clears.
-  bool has_command_time() const { return command_time_ != 0; }
-  void set_command_time(int64_t ms) { command_time_ = ms; }
+  // Set and cleared by Session::ExecuteHere; 0 clears. It belongs to the thread that runs
+  // the command, so a transaction that runs on one thread over several parked shards
+  // sees (and stamps) one time on all of them.
+  static bool has_command_time() { return command_time_ != 0; }
+  static void set_command_time(int64_t ms) { command_time_ = ms; }
 
   Db& db(int i) { return *dbs_[i]; }
   int db_count() const { return static_cast<int>(dbs_.size()); }
@@ -136,7 +138,7 @@ class Shard {
   std::atomic<bool> nudged_{false};    // an EvictIfNeeded is posted to this shard
   void SetStuck(bool stuck);
   int64_t ClockMs() const;
-  int64_t command_time_ = 0;
+  static inline thread_local int64_t command_time_ = 0;
   std::unique_ptr<ShardScripts> scripts_;
   SnapshotSink* snapshot_sink_ = nullptr;
   struct DbCounts {

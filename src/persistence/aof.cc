@@ -52,6 +52,11 @@ void AppendResp(std::string* out, engine::ArgList args) {
   for (std::string_view a : args) AppendBulk(out, a);
 }
 
+void AppendTimeAnnotation(std::string* out, int64_t time_ms) {
+  out->append(kTimeAnnotation);
+  out->append(StrCat(time_ms, "\r\n"));
+}
+
 Aof::Fsync Aof::ParseFsync(std::string_view s) {
   if (EqualsIgnoreCase(s, "always")) return Fsync::kAlways;
   if (EqualsIgnoreCase(s, "no")) return Fsync::kNo;
@@ -76,15 +81,22 @@ void Aof::Encode(int db, engine::ArgList args) {
   AppendResp(&buf_, args);
 }
 
-uint64_t Aof::Append(int db, engine::ArgList args) {
+void Aof::Annotate(int64_t time_ms) {
+  if (time_ms == last_time_ || time_ms <= 0) return;
+  AppendTimeAnnotation(&buf_, time_ms);
+  last_time_ = time_ms;
+}
+
+uint64_t Aof::Append(int db, engine::ArgList args, int64_t time_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   const bool wake = buf_.empty();
+  Annotate(time_ms);
   Encode(db, args);
   if (wake) cv_.notify_one();
   return ++appended_;
 }
 
-uint64_t Aof::AppendAtomic(absl::Span<const engine::JournalRecord> records) {
+uint64_t Aof::AppendAtomic(absl::Span<const engine::JournalRecord> records, int64_t time_ms) {
   if (records.empty()) return 0;
   std::vector<std::vector<std::string_view>> views;
   for (const engine::JournalRecord& r : records) views.emplace_back(r.args.begin(), r.args.end());
@@ -93,6 +105,7 @@ uint64_t Aof::AppendAtomic(absl::Span<const engine::JournalRecord> records) {
   };
   std::lock_guard<std::mutex> lock(mu_);
   const bool wake = buf_.empty();
+  Annotate(time_ms);
   if (records.size() == 1) {
     Encode(records[0].db, list(views[0]));
   } else {
@@ -344,7 +357,8 @@ std::string Aof::SwitchIncr(std::string* base, RewriteSnapshot* snapshot, bool* 
   manifest_ = std::move(next);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    last_db_ = -1;  // the new file starts with a SELECT
+    last_db_ = -1;  // the new file starts with a SELECT and a time annotation
+    last_time_ = 0;
   }
   // The first rewrite starts the journal (a no-op later): every write from here on is
   // appended, and none before is, since the dump above holds it.

@@ -13,6 +13,14 @@
 // that arrived while the previous fsync ran, whatever shard or client it came from. Under
 // everysec the same thread fsyncs once a second, under no never; nobody waits then.
 //
+// Time annotations: before an entry whose command time (journal.h) differs from the last
+// one written to the current incr file, a line "#TS-MS:<unix ms>\r\n" (so a busy log pays a
+// few bytes per millisecond, not per command). Redis 7 writes annotations of its own the
+// same way ("#TS:<unix s>" under aof-timestamp-enabled), and its loader and
+// redis-check-aof skip any line starting with '#' between commands; replay (aof_load.h)
+// runs the entries after one at its time. A rewrite's base annotates each key's commands
+// with the key's OBJECT MTIME the same way.
+//
 // Rewrite (BGREWRITEAOF, and the first base when the files do not exist yet): a
 // transaction over every shard (so the dataset and the log split at one instant) dumps the
 // dataset to memory as commands and switches appends to a new incr file, listed in the
@@ -48,6 +56,11 @@ struct AofPaths {
 // Appends the RESP array of `args` to *out ("*2\r\n$3\r\nDEL\r\n$1\r\nk\r\n").
 void AppendResp(std::string* out, engine::ArgList args);
 
+// The time annotation: kTimeAnnotation, the unix ms in decimal, "\r\n". Its name cannot be
+// taken for Redis's "#TS:".
+inline constexpr std::string_view kTimeAnnotation = "#TS-MS:";
+void AppendTimeAnnotation(std::string* out, int64_t time_ms);
+
 class Aof final : public engine::Journal {
  public:
   enum class Fsync { kAlways, kEverySec, kNo };
@@ -64,8 +77,9 @@ class Aof final : public engine::Journal {
   // Writes and fsyncs what is buffered and stops the writer. Appends after it are lost.
   void Close();
 
-  uint64_t Append(int db, engine::ArgList args) override;
-  uint64_t AppendAtomic(absl::Span<const engine::JournalRecord> records) override;
+  uint64_t Append(int db, engine::ArgList args, int64_t time_ms) override;
+  uint64_t AppendAtomic(absl::Span<const engine::JournalRecord> records,
+                        int64_t time_ms) override;
   engine::JournalInfo Info() const override;
 
   void set_fsync(Fsync f) { fsync_.store(f, std::memory_order_relaxed); }
@@ -88,6 +102,7 @@ class Aof final : public engine::Journal {
   bool WriteOut(const std::string& data);
   void NotifyDurable(uint64_t lsn);
   void Encode(int db, engine::ArgList args);  // holds mu_
+  void Annotate(int64_t time_ms);              // holds mu_: the annotation, when it changed
   // The rewrite's steps: the parked part (dump + switch to a new incr file), then the
   // background part (base file, final manifest, old files removed).
   // Every shard parked: starts the new incr file and the base's snapshot (*scanned), or
@@ -104,6 +119,7 @@ class Aof final : public engine::Journal {
   std::condition_variable cv_;
   std::string buf_;
   int last_db_ = -1;
+  int64_t last_time_ = 0;  // of the last annotation in the current incr file; 0: none yet
   uint64_t appended_ = 0;  // LSN of the last append
   uint64_t durable_ = 0;
   bool stop_ = false;

@@ -2,14 +2,19 @@
 //
 // Reads the manifest, then the base file and the incr files in order, and runs their
 // commands through an engine Session, as a client would (MULTI ... EXEC blocks through
-// the session's own MULTI, so they apply atomically). Damage is handled as Redis does:
+// the session's own MULTI, so they apply atomically). A time annotation (aof.h) makes the
+// entries after it run at its time (their command time snapshot), so KV2 times and OBJECT
+// MTIME come back as the original run set them; entries before any (older files, Redis's
+// files) run at the clock. Other '#' lines are skipped, as Redis does. Damage is handled
+// as Redis does:
 //   - the last file ending in the middle of a command (a write torn by a crash) is cut
 //     back to its last whole command (to before an unfinished MULTI block), with a
 //     warning in the log, and loading goes on (aof-load-truncated yes, the default; with
 //     no, it is an error as below);
-//   - anything else (bytes that are not a command, a torn command in a file other than
-//     the last, a bad or missing manifest entry) stops the load with an error naming the
-//     file and the offset: the server refuses to start rather than drop data.
+//   - anything else (bytes that are not a command, a malformed time annotation, a torn
+//     command in a file other than the last, a bad or missing manifest entry) stops the
+//     load with an error naming the file and the offset: the server refuses to start
+//     rather than drop data.
 #pragma once
 
 #include <cstdint>

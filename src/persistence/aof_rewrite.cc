@@ -127,7 +127,13 @@ void DumpMeta(std::string* out, std::string_view key, const engine::KeyMeta& met
   if (meta.legal_hold) Command(out).Add("LEGALHOLD").Add(key).Add("ON").Emit();
 }
 
-void DumpKey(std::string* out, const KeyNode* node) {
+// A key's commands (its value, TTL and metadata) replay at its OBJECT MTIME: a time
+// annotation (aof.h) before them, unless the last one written (*last_ms) says the same.
+void DumpKey(std::string* out, const KeyNode* node, int64_t* last_ms) {
+  if (const int64_t mtime = node->mtime(); mtime > 0 && mtime != *last_ms) {
+    AppendTimeAnnotation(out, mtime);
+    *last_ms = mtime;
+  }
   std::string_view key = node->key();
   switch (Db::TypeOf(node)) {
     case ObjType::kString:
@@ -183,6 +189,7 @@ void DumpKey(std::string* out, const KeyNode* node) {
 }  // namespace
 
 void DumpDataset(engine::Engine& engine, std::string* out) {
+  int64_t last_ms = 0;
   for (int d = 0; d < engine.databases(); ++d) {
     bool selected = false;
     for (unsigned s = 0; s < engine.shard_count(); ++s) {
@@ -193,7 +200,7 @@ void DumpDataset(engine::Engine& engine, std::string* out) {
           Command(out).Add("SELECT").Own(StrCat(d)).Emit();
           selected = true;
         }
-        DumpKey(out, node);
+        DumpKey(out, node, &last_ms);
         if (const engine::KeyMeta* meta = db.MetaOf(node)) DumpMeta(out, node->key(), *meta, db.now_ms());
       });
     }
@@ -209,7 +216,7 @@ class RewriteSnapshot::Part : public engine::SnapshotSink {
       Command(&out).Add("SELECT").Own(StrCat(db)).Emit();
       db_ = db;
     }
-    DumpKey(&out, node);
+    DumpKey(&out, node, &last_ms_);
     if (meta != nullptr) DumpMeta(&out, node->key(), *meta, start_ms_);
   }
   void Done() override {
@@ -222,6 +229,7 @@ class RewriteSnapshot::Part : public engine::SnapshotSink {
   RewriteSnapshot* owner_;
   int64_t start_ms_;
   int db_ = -1;
+  int64_t last_ms_ = 0;  // the last time annotation in `out`
 };
 
 RewriteSnapshot::RewriteSnapshot(engine::Engine* engine) : engine_(engine) {}

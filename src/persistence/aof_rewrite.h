@@ -2,6 +2,8 @@
 // as Redis's rewriteAppendOnlyFileRio does (aof.c): per database a SELECT, then per key
 // SET / RPUSH / SADD / ZADD / HSET / XADD (collections in commands of at most 64 items),
 // the stream's XSETID, groups, consumers and pending entries, and PEXPIREAT for a TTL.
+// Each key's commands follow a time annotation of its OBJECT MTIME (aof.h; left out when
+// the key before had the same), so replay gives the key its last-write time back.
 #pragma once
 
 #include <condition_variable>

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -155,15 +156,15 @@ std::string SaveAll(engine::Engine& engine, const std::string& path, int64_t now
   return file.Commit();
 }
 
-void InsertKey(engine::Engine& engine, LoadedKey&& key) {
+engine::KeyNode* InsertKey(engine::Engine& engine, LoadedKey&& key, engine::KeyNode** replaced) {
   engine::Db& db = engine.shard(engine.ShardOf(key.key)).db(key.db);
   engine::KeyNode* old = db.table().Find(key.key);
+  if (replaced != nullptr) *replaced = old;
   if (key.type == engine::ObjType::kString) {
-    db.SetString(key.key, old, key.str, key.expire_ms);
-    return;
+    return db.SetString(key.key, old, key.str, key.expire_ms);
   }
   if (old != nullptr) db.Delete(old);
-  db.AddObject(key.key, std::move(key.object), key.expire_ms);
+  return db.AddObject(key.key, std::move(key.object), key.expire_ms);
 }
 
 std::string LoadAll(engine::Engine& engine, const std::string& path, int64_t now_ms,
@@ -189,9 +190,19 @@ std::string LoadAll(engine::Engine& engine, const std::string& path, int64_t now
   std::string_view data(static_cast<const char*>(map), size);
   RdbReader reader(data, LimitsOf(engine));
   size_t n = 0;
+  // The nodes of the keys of the current run (null: dropped as expired), for its mtimes.
+  std::vector<engine::KeyNode*> run;
   std::string error = reader.Read([&](LoadedKey&& key) {
-    if (key.expire_ms != 0 && key.expire_ms <= now_ms) return;
-    InsertKey(engine, std::move(key));
+    if (key.expire_ms != 0 && key.expire_ms <= now_ms) {
+      run.push_back(nullptr);
+      return;
+    }
+    engine::KeyNode* replaced = nullptr;
+    engine::KeyNode* node = InsertKey(engine, std::move(key), &replaced);
+    if (replaced != nullptr) {
+      std::replace(run.begin(), run.end(), replaced, static_cast<engine::KeyNode*>(nullptr));
+    }
+    run.push_back(node);
     ++n;
   }, [&](KeyMetaRecord&& record) {
     if (record.db >= engine.databases()) return;
@@ -199,6 +210,13 @@ std::string LoadAll(engine::Engine& engine, const std::string& path, int64_t now
     engine::KeyNode* node = db.table().Find(record.key);
     if (node == nullptr) return;  // the key had expired
     db.SetMeta(node, std::move(record.meta));
+  }, [&](const std::vector<int64_t>& mtimes) {
+    if (mtimes.size() == run.size()) {
+      for (size_t i = 0; i < run.size(); ++i) {
+        if (run[i] != nullptr) run[i]->set_mtime(mtimes[i]);
+      }
+    }
+    run.clear();
   });
   if (map != nullptr) munmap(map, size);
   if (loaded) *loaded = n;

@@ -50,13 +50,16 @@ std::string RdbPath(engine::Engine& engine);
 std::string SaveAll(engine::Engine& engine, const std::string& path, int64_t now_ms);
 
 // Loads `path` into the engine, replacing keys of the same name; keys already expired
-// at `now_ms` are dropped, as Redis drops them when loading. The caller holds every
+// at `now_ms` are dropped, as Redis drops them when loading. Keys get their saved OBJECT
+// MTIME (rdb_shoal.h), or `now_ms` from a file that has none. The caller holds every
 // shard or the shard threads are not running. *missing is set when the file does not
 // exist (not an error: the server starts empty). "" or an error message.
 std::string LoadAll(engine::Engine& engine, const std::string& path, int64_t now_ms,
                     bool* missing, size_t* loaded = nullptr);
 
-// Stores one loaded key in its shard's database (same conditions as LoadAll).
-void InsertKey(engine::Engine& engine, LoadedKey&& key);
+// Stores one loaded key in its shard's database (same conditions as LoadAll). Returns its
+// node; *replaced is the node of the same name it took the place of, or null.
+engine::KeyNode* InsertKey(engine::Engine& engine, LoadedKey&& key,
+                           engine::KeyNode** replaced = nullptr);
 
 }  // namespace shoal::persistence

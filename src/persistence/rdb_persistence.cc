@@ -158,6 +158,7 @@ class BgSaveJob {
 };
 
 void ShardPart::Done() {
+  writer_.EndKeys();
   Flush();
   if (fd_ >= 0) {
     close(fd_);

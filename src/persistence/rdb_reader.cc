@@ -215,8 +215,33 @@ bool RdbReader::ModuleCount(uint64_t* n) {
 
 bool RdbReader::ModuleEof() { return ModuleField(rdb::kModuleOpEof); }
 
+bool RdbReader::Mtimes(std::string_view value,
+                       const std::function<void(const std::vector<int64_t>&)>& on_mtimes) {
+  std::vector<int64_t> mtimes;
+  if (!ParseMtimes(value, &mtimes)) return Fail("Corrupt mtime record");
+  if (mtimes.size() != run_.size()) {
+    return Fail("Corrupt mtime record: its count is not the number of keys before it");
+  }
+  // Only the keys on_key got (an empty value is dropped, as Redis drops it).
+  size_t kept = 0;
+  for (size_t i = 0; i < run_.size(); ++i) {
+    if (run_[i]) mtimes[kept++] = mtimes[i];
+  }
+  mtimes.resize(kept);
+  run_.clear();
+  if (on_mtimes) on_mtimes(mtimes);
+  return true;
+}
+
+void RdbReader::EndRun(const std::function<void(const std::vector<int64_t>&)>& on_mtimes) {
+  if (run_.empty()) return;
+  run_.clear();
+  if (on_mtimes) on_mtimes({});
+}
+
 std::string RdbReader::Read(const std::function<void(LoadedKey&&)>& on_key,
-                            const std::function<void(KeyMetaRecord&&)>& on_meta) {
+                            const std::function<void(KeyMetaRecord&&)>& on_meta,
+                            const std::function<void(const std::vector<int64_t>&)>& on_mtimes) {
   if (data_.size() < 9 || data_.substr(0, 5) != "REDIS") {
     return "Wrong signature trying to load DB from file: not an RDB file";
   }
@@ -261,6 +286,7 @@ std::string RdbReader::Read(const std::function<void(LoadedKey&&)>& on_key,
         if (!Byte(&op)) return error_;
         continue;
       case rdb::kOpSelectDb:
+        EndRun(on_mtimes);
         if (!Len(&a)) return error_;
         if (a >= static_cast<uint64_t>(limits_.databases)) {
           Fail(StrCat("FATAL: Data file was created with a Redis server configured to handle "
@@ -274,6 +300,10 @@ std::string RdbReader::Read(const std::function<void(LoadedKey&&)>& on_key,
         continue;
       case rdb::kOpAux:
         if (!String(&s1) || !String(&s2)) return error_;
+        if (s1 == kMtimesAux) {
+          if (!Mtimes(s2, on_mtimes)) return error_;
+          continue;
+        }
         aux_.emplace_back(std::move(s1), std::move(s2));
         continue;
       case rdb::kOpFunction2:
@@ -296,6 +326,7 @@ std::string RdbReader::Read(const std::function<void(LoadedKey&&)>& on_key,
         continue;
       }
       case rdb::kOpEof:
+        EndRun(on_mtimes);
         if (version_ >= 5 && pos_ != data_.size() - 8) {
           Fail("Unexpected data after the EOF opcode");
           return error_;
@@ -309,7 +340,12 @@ std::string RdbReader::Read(const std::function<void(LoadedKey&&)>& on_key,
     key.expire_ms = expire_ms;
     expire_ms = 0;
     if (!String(&key.key) || !Value(op, &key)) return error_;
-    if (key.type == ObjType::kString || key.object != nullptr) on_key(std::move(key));
+    const bool kept = key.type == ObjType::kString || key.object != nullptr;
+    // A Shoal file closes a run at kMtimesPerRecord keys: a longer one has no mtimes (a
+    // Redis file), and is dropped as it goes, so that memory stays bounded.
+    if (run_.size() == kMtimesPerRecord) EndRun(on_mtimes);
+    run_.push_back(kept);
+    if (kept) on_key(std::move(key));
   }
 }
 

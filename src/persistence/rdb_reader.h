@@ -6,7 +6,7 @@
 // ziplist, listpack), hashes (plain, ziplist, listpack; zipmap is refused), streams
 // (listpacks 1, 2 and 3, with groups, consumers and PELs), expiries in s and ms,
 // SELECTDB, RESIZEDB, AUX, IDLE and FREQ (skipped), FUNCTION2 (skipped: Shoal has no
-// functions), Shoal's own module data (rdb_shoal.h: kv2 values, key metadata). Refused
+// functions), Shoal's own data (rdb_shoal.h: kv2 values, key metadata, mtimes). Refused
 // with an error: other modules' types and MODULE_AUX, the pre-7.0 FUNCTION opcode,
 // zipmaps, databases past the configured count.
 //
@@ -61,8 +61,12 @@ class RdbReader {
   // Parses the whole file, calling on_key for each key in file order. Returns "" on
   // success, else a message saying what is wrong and at which byte offset.
   // Shoal's key metadata records go to on_meta (skipped when it is null).
+  // on_mtimes (when not null) is called at the end of each run of keys (rdb_shoal.h: at
+  // its "shoal-mtimes" field, or at a SELECTDB or EOF without one) with the OBJECT MTIMEs
+  // of the keys of the run that went to on_key, in order; empty when it had none.
   std::string Read(const std::function<void(LoadedKey&&)>& on_key,
-                   const std::function<void(KeyMetaRecord&&)>& on_meta = nullptr);
+                   const std::function<void(KeyMetaRecord&&)>& on_meta = nullptr,
+                   const std::function<void(const std::vector<int64_t>&)>& on_mtimes = nullptr);
 
   // The AUX fields seen (name, value), in file order.
   const std::vector<std::pair<std::string, std::string>>& aux() const { return aux_; }
@@ -88,6 +92,12 @@ class RdbReader {
   bool StringDouble(double* d);
   bool BinaryDouble(double* d);
   bool StreamIdRaw(uint64_t* ms, uint64_t* seq);
+  // The value of a "shoal-mtimes" AUX field: checks it against the run of keys and hands
+  // the mtimes of those on_key got to on_mtimes.
+  bool Mtimes(std::string_view value,
+              const std::function<void(const std::vector<int64_t>&)>& on_mtimes);
+  // The run of keys ends without a record: its keys keep the load time.
+  void EndRun(const std::function<void(const std::vector<int64_t>&)>& on_mtimes);
 
   bool Value(uint8_t type, LoadedKey* out);
   bool ListValue(uint8_t type, LoadedKey* out);
@@ -104,6 +114,7 @@ class RdbReader {
   int version_ = 0;
   std::string error_;
   std::vector<std::pair<std::string, std::string>> aux_;
+  std::vector<bool> run_;  // the keys since the last mtime record: went to on_key or not
 };
 
 }  // namespace shoal::persistence

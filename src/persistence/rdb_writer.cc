@@ -66,6 +66,7 @@ void RdbWriter::Aux(std::string_view key, std::string_view value) {
 }
 
 void RdbWriter::SelectDb(int db) {
+  EndKeys();
   Byte(rdb::kOpSelectDb);
   Len(static_cast<uint64_t>(db));
 }
@@ -76,7 +77,16 @@ void RdbWriter::ResizeDb(uint64_t size, uint64_t expires) {
   Len(expires);
 }
 
-void RdbWriter::Eof() { Byte(rdb::kOpEof); }
+void RdbWriter::EndKeys() {
+  if (mtimes_.size() == 0) return;
+  WriteMtimes(*this, mtimes_);
+  mtimes_.Clear();
+}
+
+void RdbWriter::Eof() {
+  EndKeys();
+  Byte(rdb::kOpEof);
+}
 
 void RdbWriter::Len(uint64_t len) {
   if (len < (1 << 6)) {
@@ -145,6 +155,8 @@ void RdbWriter::Key(std::string_view key, const engine::KeyNode* node,
   String(key);
   Value(node);
   if (meta != nullptr && !meta->empty()) WriteKeyMeta(*this, db, key, *meta);
+  mtimes_.Add(node->mtime());
+  if (mtimes_.size() == kMtimesPerRecord) EndKeys();
 }
 
 void RdbWriter::Value(const engine::KeyNode* node) {

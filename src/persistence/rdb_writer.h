@@ -20,6 +20,21 @@
 
 namespace shoal::persistence {
 
+// The OBJECT MTIMEs of a run of keys, packed as their "shoal-mtimes" AUX field holds them
+// (rdb_shoal.h): Add one per key, in file order.
+class MtimeRun {
+ public:
+  void Add(int64_t mtime_ms);
+  size_t size() const { return count_; }
+  const std::string& packed() const { return packed_; }
+  void Clear();
+
+ private:
+  std::string packed_;
+  size_t count_ = 0;
+  int64_t last_ = 0;
+};
+
 class RdbWriter {
  public:
   // Appends to *out, which the caller may drain (clear) between calls.
@@ -32,10 +47,16 @@ class RdbWriter {
   void SelectDb(int db);
   void ResizeDb(uint64_t size, uint64_t expires);
   // One key: its expiry (when it has one), type, name and value, then Shoal's metadata
-  // for it (tags, retention, hold; rdb_shoal.h) when it has some.
+  // for it (tags, retention, hold; rdb_shoal.h) when it has some. Its OBJECT MTIME goes
+  // into the mtime field of its run of keys (rdb_shoal.h), written after kMtimesPerRecord
+  // keys, by SelectDb, by Eof, or by EndKeys.
   void Key(std::string_view key, const engine::KeyNode* node,
            const engine::KeyMeta* meta = nullptr, int db = 0);
-  // The EOF opcode; the caller appends the CRC of everything (RdbFile::Finish).
+  // Writes the mtime field of the keys since the last one, if any: for a writer whose
+  // keys end without SelectDb or Eof (a BGSAVE's shard part).
+  void EndKeys();
+  // The EOF opcode (after EndKeys); the caller appends the CRC of everything
+  // (RdbFile::Finish).
   void Eof();
 
   // Building blocks, public for the tests.
@@ -55,6 +76,7 @@ class RdbWriter {
   void ListValue(const engine::Object* object);
 
   std::string* out_;
+  MtimeRun mtimes_;  // of the keys since the last mtime record
 };
 
 // The RDB type byte Key writes for a node.

@@ -1,7 +1,8 @@
 """The append-only file end to end: restart keeps every type and TTL, redis-check-aof
 accepts Shoal's files, a torn tail loads with a warning, a corrupt file refuses to start,
 kill -9 under appendfsync always loses no acknowledged write, BGREWRITEAOF and turning
-appendonly on live keep the data."""
+appendonly on live keep the data, replay keeps OBJECT MTIME and KV2 times (the #TS-MS
+annotations), and redis-server loads the annotated files."""
 import os
 import subprocess
 import threading
@@ -9,6 +10,7 @@ import time
 
 import harness
 from harness import ServerProcess
+from test_rdb import RedisProcess
 
 
 def aof_dir(server):
@@ -261,6 +263,73 @@ class AofTest(harness.unittest.TestCase):
         server = self.restart(server)
         r = server.client()
         self.assertEqual(r.lrange("q", 0, -1), [b"job2"])
+        r.close()
+
+    def test_restart_keeps_mtimes_and_kv2_times(self):
+        """Replayed entries run at their logged time (the #TS-MS annotations): OBJECT MTIME
+        and KV2.METADATA after a restart are the original ones, from the incr file and
+        from a rewritten base alike; redis-check-aof accepts the annotated files."""
+        server = self.start()
+        data_dir = server.dir  # a restarted server's own dir is another one
+        r = server.client()
+        r.set("early", "v")
+        r.execute_command("kv2.put", "secret", "f", "v1")
+        time.sleep(0.05)
+        r.execute_command("kv2.put", "secret", "f", "v2")
+        r.execute_command("kv2.delete", "secret", "versions", "1")
+        r.hset("h", "f", "v")
+
+        def facts():
+            return ([r.execute_command("OBJECT MTIME", k) for k in ("early", "secret", "h")],
+                    r.execute_command("kv2.metadata", "secret"))
+
+        before = facts()
+        r.close()
+        for rewrite in (False, True):
+            started = time.time()
+            while time.time() - started < 1.2:  # a later clock than any logged time
+                time.sleep(0.1)
+            server.stop()
+            server = self.start(directory=data_dir)
+            r = server.client()
+            self.assertEqual(facts(), before, "after a rewrite" if rewrite else "incr file")
+            if not rewrite:
+                r.execute_command("bgrewriteaof")
+                self.assertTrue(wait_for(lambda: rewrite_done(r)))
+            r.close()
+        server.stop()
+        manifest = os.path.join(data_dir, "appendonlydir", "appendonly.aof.manifest")
+        out = subprocess.run(["redis-check-aof", manifest], capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn(b"All AOF files and manifest are valid", out.stdout)
+
+    def test_redis_server_loads_the_annotated_files(self):
+        """Redis 7's loader skips '#' lines as it skips its own #TS: ones: redis-server
+        replays Shoal's annotated base and incr files to the same data."""
+        server = self.start()
+        data_dir = server.dir
+        r = server.client()
+        r.set("s", "v")
+        time.sleep(0.01)
+        r.rpush("l", "a", "b")
+        r.execute_command("bgrewriteaof")
+        self.assertTrue(wait_for(lambda: rewrite_done(r)))
+        time.sleep(0.01)
+        r.hset("h", "f", "v")
+        r.set("s", "w")
+        r.close()
+        server.stop()
+        files = os.path.join(data_dir, "appendonlydir")
+        for name in os.listdir(files):
+            if name.endswith(".aof"):
+                with open(os.path.join(files, name), "rb") as f:
+                    self.assertIn(b"#TS-MS:", f.read(), name)
+        rs = RedisProcess(data_dir, "--appendonly", "yes")
+        self.addCleanup(rs.stop)
+        r = rs.client()
+        self.assertEqual(r.get("s"), b"w")
+        self.assertEqual(r.lrange("l", 0, -1), [b"a", b"b"])
+        self.assertEqual(r.hgetall("h"), {b"f": b"v"})
         r.close()
 
 

@@ -1,7 +1,7 @@
 """RDB snapshots against Debian's Redis 7.0 (issue 6): a dump.rdb written by redis-server
 loads into Shoal with identical content; Shoal's dump passes redis-check-rdb and loads
 back into redis-server identically; a restart (SHUTDOWN SAVE, SIGTERM with save rules, the
-save rules before a kill -9) keeps every type and TTL."""
+save rules before a kill -9) keeps every type and TTL, and OBJECT MTIME."""
 import os
 import shutil
 import socket
@@ -19,14 +19,15 @@ CHECK_RDB = shutil.which("redis-check-rdb") or "/usr/bin/redis-check-rdb"
 
 
 class RedisProcess:
-    """Debian's redis-server on 127.0.0.1:<free port> in `directory`, with no save rules."""
+    """Debian's redis-server on 127.0.0.1:<free port> in `directory`, with no save rules
+    and no AOF unless `args` (more options, which win) say otherwise."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, *args):
         self.port = harness.free_port()
         self.log = open(os.path.join(directory, "redis.log"), "w+")
         self.proc = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", directory,
-             "--save", "", "--appendonly", "no", "--daemonize", "no"],
+             "--save", "", "--appendonly", "no", "--daemonize", "no", *args],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -177,16 +178,21 @@ class Rdb(unittest.TestCase):
         shoal.stop()
         self.procs.remove(shoal)
 
+        self.check_and_load_into_redis(expected)
+
+    def check_and_load_into_redis(self, expected):
+        """redis-check-rdb accepts dump.rdb, and redis-server loads `expected` from it.
+        Returns redis-check-rdb's output."""
         check = subprocess.run([CHECK_RDB, os.path.join(self.dir, "dump.rdb")],
                                capture_output=True, timeout=60)
         out = check.stdout.decode(errors="replace")
         self.assertEqual(check.returncode, 0, out)
         self.assertIn("RDB looks OK", out)
-
         rs = self.redis()
         r = rs.client()
         self.assertSameData(expected, describe(r))
         r.close()
+        return out
 
     def test_bgsave_dump_loads_into_redis(self):
         shoal = self.shoal()
@@ -257,6 +263,34 @@ class Rdb(unittest.TestCase):
         s = shoal.client()
         self.assertSameData(expected, describe(s))
         s.close()
+
+    def test_restart_keeps_mtimes(self):
+        """OBJECT MTIME and KV2.METADATA survive SAVE and a restart (the shoal-mtimes AUX
+        fields); redis-check-rdb accepts the file, and redis-server, which ignores AUX
+        fields it does not know, still loads a dump of Redis's types."""
+        shoal = self.shoal()
+        s = shoal.client()
+        fill(s)
+        s.execute_command("kv2.put", "secret", "f", "v")
+        keys = [k for k in s.keys("*")]
+        before = {k: s.execute_command("OBJECT MTIME", k) for k in keys}
+        metadata = s.execute_command("kv2.metadata", "secret")
+        started = time.time()
+        while time.time() - started < 1.2:  # a later clock than any mtime
+            time.sleep(0.1)
+        self.assertTrue(s.save())
+        s.close()
+        shoal = self.restart(shoal)
+        s = shoal.client()
+        self.assertEqual({k: s.execute_command("OBJECT MTIME", k) for k in keys}, before)
+        self.assertEqual(s.execute_command("kv2.metadata", "secret"), metadata)
+        s.delete("secret")  # redis-server cannot load Shoal's own types
+        self.assertTrue(s.save())
+        expected = describe(s)
+        s.close()
+        shoal.stop()
+        self.procs.remove(shoal)
+        self.assertIn("AUX FIELD shoal-mtimes", self.check_and_load_into_redis(expected))
 
     def test_corrupt_dump_refuses_to_start(self):
         with open(os.path.join(self.dir, "dump.rdb"), "wb") as f:

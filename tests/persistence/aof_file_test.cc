@@ -173,14 +173,14 @@ TEST_P(AofFileTest, GroupCommitCallsBackOnceDurable) {
   std::string_view set[] = {"SET", "k", "v"};
   std::vector<std::promise<void>> done(20);
   for (auto& p : done) {
-    uint64_t lsn = aof.Append(0, engine::ArgList(set, 3));
+    uint64_t lsn = aof.Append(0, engine::ArgList(set, 3), 0);
     if (!aof.WhenDurable(lsn, [&p] { p.set_value(); })) p.set_value();  // already durable
   }
   for (auto& p : done) {
     EXPECT_EQ(p.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
   }
   aof.set_fsync(Aof::Fsync::kEverySec);
-  EXPECT_FALSE(aof.WhenDurable(aof.Append(0, engine::ArgList(set, 3)), [] {}));
+  EXPECT_FALSE(aof.WhenDurable(aof.Append(0, engine::ArgList(set, 3), 0), [] {}));
   engine_->set_journal(nullptr);
   aof.Close();
   std::string incr = ReadAll(paths_.file("appendonly.aof.1.incr.aof"));
@@ -301,6 +301,170 @@ TEST_P(AofFileTest, RewriteBaseIsTheDatasetAtItsStart) {
   EXPECT_THAT(Run({"get", shoal::StrCat("k", kKeys - 1)}), BulkArg("new"));
   EXPECT_THAT(Run({"exists", "k0"}), IntArg(0));
   EXPECT_THAT(Run({"dbsize"}), IntArg(kKeys - 1));
+}
+
+std::string Annotation(int64_t ms) { return shoal::StrCat("#TS-MS:", ms, "\r\n"); }
+
+// The value of `name` in a RESP2 flat map reply ([name, value, name, value, ...]).
+Value Field(const Value& map, std::string_view name) {
+  for (size_t i = 0; i + 1 < map.elems.size(); i += 2) {
+    if (map.elems[i].str == name) return map.elems[i + 1];
+  }
+  return Value{};
+}
+
+// The time annotation goes before an entry only when the command time changed since the
+// last one in the incr file: a group (EXEC) gets one, at its own time.
+TEST_P(AofFileTest, WriterAnnotatesOnlyWhenTheTimeChanges) {
+  const int64_t t0 = NowMs();
+  {
+    Aof aof(engine_.get(), paths_);
+    ASSERT_EQ(aof.Open(), "");
+    Run({"set", "a", "1"});
+    Run({"set", "b", "2"});
+    Run({"get", "a"});  // not logged
+    AdvanceTime(5);
+    Run({"set", "c", "3"});
+    AdvanceTime(7);
+    Run({"multi"});
+    Run({"set", "{t}x", "1"});
+    Run({"incr", "{t}y"});
+    Run({"exec"});
+    Run({"set", "d", "4"});
+    engine_->set_journal(nullptr);
+    aof.Close();
+  }
+  EXPECT_EQ(ReadAll(paths_.file("appendonly.aof.1.incr.aof")),
+            Annotation(t0) + Resp({"SELECT", "0"}) + Resp({"set", "a", "1"}) +
+                Resp({"set", "b", "2"}) + Annotation(t0 + 5) + Resp({"set", "c", "3"}) +
+                Annotation(t0 + 12) + Resp({"MULTI"}) + Resp({"set", "{t}x", "1"}) +
+                Resp({"incr", "{t}y"}) + Resp({"EXEC"}) + Resp({"set", "d", "4"}));
+}
+
+// Entries after an annotation run at its time: KV2 version times and OBJECT MTIME come
+// back as the original run set them, not as the time of the load.
+TEST_P(AofFileTest, ReplayRunsEntriesAtTheirAnnotatedTime) {
+  const int64_t t1 = NowMs() - 100'000, t2 = t1 + 1'000, t3 = t1 + 2'500, t4 = t1 + 4'000;
+  WriteFiles(Annotation(t1) + Resp({"SELECT", "0"}) + Resp({"SET", "s", "v"}) +
+                 Resp({"KV2.PUT", "secret", "f", "v1"}) + Resp({"RPUSH", "l", "a"}),
+             Annotation(t2) + Resp({"SELECT", "0"}) + Resp({"KV2.PUT", "secret", "f", "v2"}) +
+                 Resp({"HSET", "h", "f", "v"}) + "#TS:1700000000\r\n" +  // Redis's: skipped
+                 Annotation(t3) + Resp({"MULTI"}) + Resp({"KV2.DELETE", "secret", "VERSIONS", "1"}) +
+                 Resp({"SADD", "{secret}set", "m"}) + Resp({"EXEC"}) + Annotation(t4) +
+                 Resp({"ZADD", "z", "1", "m"}) + Resp({"XADD", "st", "1-1", "f", "v"}));
+  AdvanceTime(1);
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.commands, 13u);
+  Value meta = Run({"kv2.metadata", "secret"});
+  EXPECT_THAT(Field(meta, "created_time"), IntArg(t1));
+  EXPECT_THAT(Field(meta, "updated_time"), IntArg(t3));
+  Value versions = Field(meta, "versions");
+  EXPECT_THAT(Field(Field(versions, "1"), "created_time"), IntArg(t1));
+  EXPECT_THAT(Field(Field(versions, "1"), "deletion_time"), IntArg(t3));
+  EXPECT_THAT(Field(Field(versions, "2"), "created_time"), IntArg(t2));
+  EXPECT_THAT(Field(Field(versions, "2"), "deletion_time"), IntArg(0));
+  EXPECT_THAT(Run({"object", "mtime", "s"}), IntArg(t1));
+  EXPECT_THAT(Run({"object", "mtime", "l"}), IntArg(t1));
+  EXPECT_THAT(Run({"object", "mtime", "secret"}), IntArg(t3));
+  EXPECT_THAT(Run({"object", "mtime", "h"}), IntArg(t2));
+  EXPECT_THAT(Run({"object", "mtime", "{secret}set"}), IntArg(t3));
+  EXPECT_THAT(Run({"object", "mtime", "z"}), IntArg(t4));
+  EXPECT_THAT(Run({"object", "mtime", "st"}), IntArg(t4));
+}
+
+// A file without annotations (an older Shoal's, or Redis's) replays at the clock.
+TEST_P(AofFileTest, ReplayWithoutAnnotationsUsesTheClock) {
+  WriteFiles("", Resp({"SELECT", "0"}) + Resp({"SET", "s", "v"}) +
+                     Resp({"KV2.PUT", "secret", "f", "v1"}));
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_THAT(Run({"object", "mtime", "s"}), IntArg(NowMs()));
+  EXPECT_THAT(Field(Run({"kv2.metadata", "secret"}), "created_time"), IntArg(NowMs()));
+}
+
+TEST_P(AofFileTest, MalformedAnnotationRefusesToLoad) {
+  const std::string head = Annotation(NowMs()) + Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"});
+  for (std::string bad : {"#TS-MS:12x4\r\n", "#TS-MS:\r\n", "#TS-MS:-5\r\n", "#TS-MS:123\n"}) {
+    SCOPED_TRACE(bad);
+    WriteFiles("", head + bad + Resp({"SET", "b", "2"}));
+    EXPECT_THAT(Load().error, HasSubstr("Bad time annotation reading the append only file "
+                                        "appendonly.aof.1.incr.aof at offset " +
+                                        std::to_string(head.size())));
+  }
+  // A torn annotation at the end of the last file is a torn tail: cut off.
+  WriteFiles("", head + "#TS-MS:17");
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(ReadAll(paths_.file("appendonly.aof.1.incr.aof")), head);
+}
+
+// Replayed at their logged time, absolute expiries keep the original run's view: a key
+// alive when a later entry wrote it is still there for that entry (nothing is resurrected
+// without its TTL), and once the load is over, a key whose expiry has passed is gone.
+TEST_P(AofFileTest, ReplayAtLoggedTimesKeepsExpiries) {
+  const int64_t now = NowMs(), t0 = now - 10'000;
+  WriteFiles("", Annotation(t0) + Resp({"SELECT", "0"}) +
+                     Resp({"SET", "gone", "v", "PXAT", shoal::StrCat(now - 5'000)}) +
+                     Resp({"SET", "kept", "v", "PXAT", shoal::StrCat(now + 5'000)}) +
+                     Annotation(t0 + 1'000) + Resp({"APPEND", "gone", "x"}) +
+                     Resp({"APPEND", "kept", "x"}) +
+                     // Expired in the original run: it logged the DEL.
+                     Resp({"SET", "expired", "v", "PXAT", shoal::StrCat(t0 + 2'000)}) +
+                     Annotation(t0 + 2'000) + Resp({"DEL", "expired"}) +
+                     Annotation(t0 + 3'000) + Resp({"INCR", "expired"}));
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(engine_->active_expire.load());  // back on after the load
+  EXPECT_THAT(Run({"exists", "gone"}), IntArg(0));
+  EXPECT_THAT(Run({"get", "kept"}), BulkArg("vx"));
+  EXPECT_THAT(Run({"pexpiretime", "kept"}), IntArg(now + 5'000));
+  EXPECT_THAT(Run({"object", "mtime", "kept"}), IntArg(t0 + 1'000));
+  EXPECT_THAT(Run({"get", "expired"}), BulkArg("1"));
+  EXPECT_THAT(Run({"pttl", "expired"}), IntArg(-1));
+  RunExpiry();
+  EXPECT_THAT(Run({"dbsize"}), IntArg(2));
+}
+
+// The rewrite's base annotates each key with its OBJECT MTIME, so keys written long
+// before keep it across a restart; the incr file after it annotates its own entries.
+TEST_P(AofFileTest, RewriteBaseKeepsEachKeysMtime) {
+  const int64_t t0 = NowMs();
+  Run({"set", "a", "1"});
+  AdvanceTime(1'000);
+  Run({"rpush", "l", "x"});
+  Run({"kv2.put", "secret", "f", "v"});
+  AdvanceTime(1'000);
+  Run({"hset", "h", "f", "v"});
+  Value kv2_before = Run({"kv2.metadata", "secret"});
+  {
+    Aof aof(engine_.get(), paths_);
+    ASSERT_EQ(aof.Open(), "");  // the first base
+    AdvanceTime(1'000);
+    Run({"sadd", "s", "m"});
+    ASSERT_TRUE(aof.StartRewrite());
+    aof.WaitRewrite();
+    AdvanceTime(1'000);
+    Run({"set", "after", "1"});
+    engine_->set_journal(nullptr);
+    aof.Close();
+  }
+  std::string base = ReadAll(paths_.file("appendonly.aof.2.base.aof"));
+  EXPECT_THAT(base, HasSubstr(Annotation(t0) + Resp({"SET", "a", "1"})));
+  EXPECT_THAT(ReadAll(paths_.file("appendonly.aof.2.incr.aof")),
+              ::testing::StartsWith(Annotation(t0 + 4'000)));
+  Restart();
+  AdvanceTime(60'000);
+  AofLoadResult r = Load();
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_THAT(Run({"object", "mtime", "a"}), IntArg(t0));
+  EXPECT_THAT(Run({"object", "mtime", "l"}), IntArg(t0 + 1'000));
+  EXPECT_THAT(Run({"object", "mtime", "secret"}), IntArg(t0 + 1'000));
+  EXPECT_THAT(Run({"object", "mtime", "h"}), IntArg(t0 + 2'000));
+  EXPECT_THAT(Run({"object", "mtime", "s"}), IntArg(t0 + 3'000));
+  EXPECT_THAT(Run({"object", "mtime", "after"}), IntArg(t0 + 4'000));
+  EXPECT_EQ(Run({"kv2.metadata", "secret"}), kv2_before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, AofFileTest, engine::ShardCounts());

@@ -240,6 +240,32 @@ TEST_P(AofPropagationTest, ExpiredKeysAreJournaledAsDel) {
   EXPECT_THAT(Log(), ElementsAre("0: DEL k"));
 }
 
+// Each append carries its command's time snapshot (what replay runs it at): one for an
+// EXEC's group, the serve's for a blocked pop, the tick's for an active expiry.
+TEST_P(AofPropagationTest, EveryAppendCarriesItsCommandTime) {
+  const int64_t t0 = NowMs();
+  Run({"set", "k", "v", "px", "1000"});
+  AdvanceTime(10);
+  Run({"mset", "a", "1", "b", "2", "c", "3"});
+  AdvanceTime(10);
+  Run({"multi"});
+  Run({"set", "{t}a", "1"});
+  AdvanceTime(5);  // queued: EXEC's time is what counts
+  Run({"incr", "{t}b"});
+  Run({"exec"});
+  std::future<Value> f = Start({"blpop", "q", "0"});
+  AwaitWaiters(1);
+  AdvanceTime(10);
+  Run({"rpush", "q", "job"});
+  ASSERT_TRUE(Ready(f));
+  AdvanceTime(1000);  // k expires on the tick
+  EXPECT_THAT(Log(), ElementsAre(StrCat("0: SET k v PXAT ", t0 + 1000), "0: mset a 1 b 2 c 3",
+                                 "MULTI", "0: set {t}a 1", "0: incr {t}b", "EXEC",
+                                 "0: rpush q job", "0: LPOP q", "0: DEL k"));
+  EXPECT_THAT(journal_.TakeTimes(), ElementsAre(t0, t0 + 10, t0 + 25, t0 + 35, t0 + 35, t0 + 1035));
+  EXPECT_THAT(Run({"object", "mtime", "{t}b"}), IntArg(t0 + 25));
+}
+
 TEST_P(AofPropagationTest, BgRewriteAofNeedsTheJournal) {
   EXPECT_THAT(Run({"bgrewriteaof"}), SimpleArg("Background append only file rewriting started"));
   engine_->set_journal(nullptr);

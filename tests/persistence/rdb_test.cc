@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -22,7 +23,10 @@
 #include "protocol/strings.h"
 #include "src/persistence/rdb_file.h"
 #include "src/persistence/rdb_persistence.h"
+#include "src/persistence/rdb_format.h"
 #include "src/persistence/rdb_reader.h"
+#include "src/persistence/rdb_shoal.h"
+#include "src/persistence/rdb_writer.h"
 
 namespace shoal::persistence {
 namespace {
@@ -481,6 +485,140 @@ TEST_P(RdbTest, ShoalTypesAndKeyMetadataSurvive) {
     EXPECT_EQ(b.Run({"del", "held"}).type, Value::Type::kError);
     EXPECT_EQ(b.Run({"flushall"}).type, Value::Type::kError);
   }
+}
+
+// An engine that has loaded `path` at `now_ms` (its clock), its threads not started, so
+// that the test may read its tables directly.
+struct Loaded {
+  Loaded(const std::string& path, unsigned shards, int64_t now_ms) {
+    clock.Set(now_ms);
+    engine::EngineOptions options;
+    options.shards = shards;
+    options.config = &config;
+    options.clock = &clock;
+    engine = std::make_unique<Engine>(std::move(options));
+    bool missing = true;
+    error = LoadAll(*engine, path, now_ms, &missing, &keys);
+  }
+  // The key's OBJECT MTIME in database 0, or -1 when it is not there.
+  int64_t Mtime(const std::string& key) {
+    engine::KeyNode* node = engine->shard(engine->ShardOf(key)).db(0).table().Find(key);
+    return node != nullptr ? node->mtime() : -1;
+  }
+  engine::ManualClock clock;
+  engine::Config config;
+  std::unique_ptr<Engine> engine;
+  std::string error;
+  size_t keys = 0;
+};
+
+// OBJECT MTIME survives SAVE and BGSAVE for every type (the "shoal-mtimes" fields of
+// rdb_shoal.h), also across runs of more than one record, and with keys that expired
+// before the load dropped from the middle of a run.
+TEST_P(RdbTest, MtimesSurviveSaveAndLoad) {
+  for (const char* save : {"save", "bgsave"}) {
+    SCOPED_TRACE(save);
+    std::string dir = TempDir();
+    std::map<std::string, int64_t> mtimes;
+    {
+      Instance a(dir, GetParam());
+      const std::vector<std::vector<std::string>> writes = {
+          {"set", "str", "v"},       {"hset", "hash", "f", "v"}, {"rpush", "list", "a"},
+          {"sadd", "set", "m"},      {"zadd", "zset", "1", "m"}, {"xadd", "stream", "1-1", "f", "v"},
+          {"kv2.put", "secret", "f", "v"}};
+      for (int i = 0; i < 210; ++i) {
+        a.clock().Advance(7);
+        std::vector<std::string> w = writes[i % writes.size()];
+        w[1] = StrCat(w[1], i);
+        a.Run(w);
+        mtimes[w[1]] = kStartMs + 7 * (i + 1);
+        if (i % 3 == 0) a.Run({"set", StrCat("exp", i), "v", "px", "5000"});  // gone at load
+      }
+      for (int i = 0; i < 5000; ++i) {  // more than one record's worth (kMtimesPerRecord)
+        if (i % 100 == 0) a.clock().Advance(1);
+        a.Run({"set", StrCat("bulk", i), "v"});
+        mtimes[StrCat("bulk", i)] = a.clock().NowMs();
+      }
+      a.clock().Advance(100);
+      a.Run({"hset", "hash1", "g", "w"});  // a later write moves the mtime
+      mtimes["hash1"] = a.clock().NowMs();
+      a.clock().Advance(100);
+      a.Run({"expire", "str0", "100000"});
+      mtimes["str0"] = a.clock().NowMs();
+      if (std::string_view(save) == "save") {
+        ASSERT_EQ(a.Run({"save"}).str, "OK");
+      } else {
+        ASSERT_EQ(a.Run({"bgsave"}).str, "Background saving started");
+        a.WaitBgSave();
+      }
+    }
+    Loaded b(dir + "/dump.rdb", GetParam(), kStartMs + 60'000);
+    ASSERT_EQ(b.error, "");
+    EXPECT_EQ(b.keys, mtimes.size());
+    for (const auto& [key, mtime] : mtimes) EXPECT_EQ(b.Mtime(key), mtime) << key;
+    EXPECT_EQ(b.Mtime("exp0"), -1);
+  }
+}
+
+// A file without mtime fields (Redis's, an older Shoal's) loads; its keys get the load
+// time. A field whose count does not match the keys before it is corruption.
+TEST_P(RdbTest, FileWithoutMtimesLoads) {
+  std::string dir = TempDir();
+  auto write = [&](bool with_record, size_t count, int keys = 2) {
+    RdbFileWriter file;
+    ASSERT_EQ(file.Open(dir + "/dump.rdb"), "");
+    RdbWriter w(file.buffer());
+    w.Header(kStartMs, 0);
+    w.SelectDb(0);
+    for (int i = 0; i < keys; ++i) {
+      w.Byte(rdb::kTypeString);
+      w.String(i < 2 ? std::string(i == 0 ? "a" : "b") : StrCat("k", i));
+      w.String("v");
+    }
+    if (with_record) {
+      MtimeRun run;
+      for (size_t i = 0; i < count; ++i) run.Add(kStartMs - 1000);
+      WriteMtimes(w, run);
+    }
+    w.Eof();
+    ASSERT_EQ(file.Commit(), "");
+  };
+  write(false, 0);
+  Loaded plain(dir + "/dump.rdb", GetParam(), kStartMs + 5'000);
+  ASSERT_EQ(plain.error, "");
+  EXPECT_EQ(plain.keys, 2u);
+  EXPECT_EQ(plain.Mtime("a"), kStartMs + 5'000);
+  write(false, 0, 5000);  // runs longer than a record's: no mtimes expected, none kept
+  Loaded many(dir + "/dump.rdb", GetParam(), kStartMs + 5'000);
+  ASSERT_EQ(many.error, "");
+  EXPECT_EQ(many.keys, 5000u);
+  EXPECT_EQ(many.Mtime("k4999"), kStartMs + 5'000);
+  write(true, 2);
+  Loaded with(dir + "/dump.rdb", GetParam(), kStartMs + 5'000);
+  ASSERT_EQ(with.error, "");
+  EXPECT_EQ(with.Mtime("b"), kStartMs - 1000);
+  write(true, 3);
+  Loaded bad(dir + "/dump.rdb", GetParam(), kStartMs + 5'000);
+  EXPECT_THAT(bad.error, ::testing::HasSubstr("Corrupt mtime record"));
+}
+
+// The packing: differences of either sign, and large jumps, come back exactly.
+TEST(RdbMtimeTest, PackedRunRoundTrips) {
+  const std::vector<int64_t> mtimes = {kStartMs, kStartMs, kStartMs - 1, kStartMs + 100'000,
+                                       1, INT64_C(0xFFFFFFFFFFFF), 0, kStartMs};
+  MtimeRun run;
+  for (int64_t m : mtimes) run.Add(m);
+  EXPECT_EQ(run.size(), mtimes.size());
+  // The AUX field's value: the count (one varint byte below 128), then the packed run.
+  std::vector<int64_t> out;
+  ASSERT_TRUE(ParseMtimes(std::string(1, static_cast<char>(run.size())) + run.packed(), &out));
+  EXPECT_EQ(out, mtimes);
+  EXPECT_FALSE(ParseMtimes(std::string(1, static_cast<char>(run.size() + 1)) + run.packed(), &out));
+  EXPECT_FALSE(ParseMtimes(std::string(1, static_cast<char>(run.size())) + run.packed() + "x", &out));
+  // About two bytes a key when neighbours were written close in time.
+  MtimeRun close;
+  for (int i = 0; i < 1000; ++i) close.Add(kStartMs + (i * 7919) % 3000);
+  EXPECT_LE(close.packed().size(), 2'100u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, RdbTest, ::testing::Values(1u, 4u));
