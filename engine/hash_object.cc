@@ -20,8 +20,8 @@ size_t HashObject::MemoryUsage() const {
     for (const auto& [f, v] : pairs_) bytes += HeapBytes(f) + HeapBytes(v);
   } else {
     // flat_hash_map: one slot plus one control byte per bucket.
-    bytes += table_.capacity() * (sizeof(std::pair<std::string, std::string>) + 1);
-    for (const auto& [f, v] : table_) bytes += HeapBytes(f) + HeapBytes(v);
+    bytes += table_.capacity() * (sizeof(std::pair<ds::InlineString, std::string>) + 1);
+    for (const auto& [f, v] : table_) bytes += f.HeapBytes() + HeapBytes(v);
   }
   return bytes;
 }
@@ -35,7 +35,7 @@ const std::string* HashObject::Find(std::string_view field) const {
     }
     return nullptr;
   }
-  auto it = table_.find(AsAbsl(field));
+  auto it = table_.find(field);
   return it == table_.end() ? nullptr : &it->second;
 }
 
@@ -63,13 +63,13 @@ bool HashObject::Set(std::string_view field, std::string_view value, const Limit
     if (pairs_.size() > limits.max_listpack_entries) ConvertToTable();
     return true;
   }
-  auto [it, added] = table_.try_emplace(AsAbsl(field));
+  auto [it, added] = table_.try_emplace(field);
   it->second.assign(value);
   return added;
 }
 
 bool HashObject::Erase(std::string_view field) {
-  if (!listpack_) return table_.erase(AsAbsl(field)) > 0;
+  if (!listpack_) return table_.erase(field) > 0;
   auto it =
       std::find_if(pairs_.begin(), pairs_.end(), [&](const auto& p) { return p.first == field; });
   if (it == pairs_.end()) return false;
@@ -89,7 +89,7 @@ uint64_t HashObject::Scan(uint64_t cursor, size_t count, std::vector<Entry>* out
 
 void HashObject::ConvertToTable() {
   table_.reserve(pairs_.size());
-  for (auto& [f, v] : pairs_) table_.emplace(std::move(f), std::move(v));
+  for (auto& [f, v] : pairs_) table_.try_emplace(std::string_view(f), std::move(v));
   pairs_.clear();
   pairs_.shrink_to_fit();
   listpack_ = false;

@@ -5,7 +5,9 @@
 //   field and value is at most hash-max-listpack-value bytes (Redis's defaults: 128, 64),
 //   where a scan of a few cache lines beats hashing.
 // - "hashtable": an absl::flat_hash_map from field to value, once either limit is passed.
-//   As in Redis, a hash is converted once and never back, even if it shrinks again.
+//   Fields are ds::InlineString, so a field of up to 23 bytes sits in its slot and a
+//   lookup needs no second cache miss to compare it. As in Redis, a hash is converted
+//   once and never back, even if it shrinks again.
 //
 // The limits are read by the caller (they live in the config) and passed in with each
 // write, so the object needs no engine state. An empty hash is never stored: the family
@@ -23,6 +25,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/command_table.h"
+#include "engine/ds/inline_string.h"
 #include "engine/object.h"
 
 namespace shoal::engine {
@@ -82,7 +85,8 @@ class HashObject final : public Object {
 
   bool listpack_ = true;
   std::vector<std::pair<std::string, std::string>> pairs_;  // listpack
-  absl::flat_hash_map<std::string, std::string> table_;     // hashtable
+  absl::flat_hash_map<ds::InlineString, std::string, ds::InlineStringHash, ds::InlineStringEq>
+      table_;  // hashtable
 };
 
 }  // namespace shoal::engine

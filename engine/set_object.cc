@@ -71,8 +71,9 @@ size_t SetObject::MemoryUsage() const {
   for (const std::string& m : list_) bytes += HeapBytes(m);
   // flat_hash_set: one slot plus one control byte per bucket.
   // The index: one 4-byte slot plus one control byte per bucket.
-  bytes += members_.capacity() * sizeof(std::string) + index_.capacity() * (sizeof(uint32_t) + 1);
-  for (const std::string& m : members_) bytes += HeapBytes(m);
+  bytes += members_.capacity() * sizeof(ds::InlineString) +
+           index_.capacity() * (sizeof(uint32_t) + 1);
+  for (const ds::InlineString& m : members_) bytes += m.HeapBytes();
   return bytes;
 }
 
@@ -143,7 +144,7 @@ bool SetObject::Add(std::string_view member, const Limits& limits) {
       list_.emplace_back(member);
     } else {
       ConvertToTable();
-      TableInsert(std::string(member));
+      TableInsert(member);
     }
     return true;
   }
@@ -156,12 +157,12 @@ bool SetObject::Add(std::string_view member, const Limits& limits) {
     ConvertToTable();
   }
   if (index_.find(member) != index_.end()) return false;
-  TableInsert(std::string(member));
+  TableInsert(member);
   return true;
 }
 
-void SetObject::TableInsert(std::string member) {
-  members_.push_back(std::move(member));
+void SetObject::TableInsert(std::string_view member) {
+  members_.emplace_back(member);
   index_.insert(static_cast<uint32_t>(members_.size() - 1));
 }
 
@@ -220,13 +221,13 @@ void SetObject::MaybeConvertToIntSet(const Limits& limits) {
 
 void SetObject::RebuildHashtableAsListpack(const Limits& limits) {
   if (enc_ != Encoding::kHashtable) return;
-  std::vector<std::string> members = std::move(members_);
+  std::vector<ds::InlineString> members = std::move(members_);
   members_.clear();
   index_.clear();
   enc_ = Encoding::kListpack;
-  for (std::string& m : members) {
+  for (const ds::InlineString& m : members) {
     if (enc_ == Encoding::kHashtable) {
-      TableInsert(std::move(m));  // distinct already
+      TableInsert(m);  // distinct already
     } else {
       Add(m, limits);
     }
@@ -244,7 +245,7 @@ std::string SetObject::MemberAt(size_t i) const {
     case Encoding::kHashtable:
       break;
   }
-  return members_[i];
+  return std::string(members_[i].view());
 }
 
 std::vector<std::string_view> SetObject::Views(std::vector<std::string>* storage) const {
@@ -271,7 +272,7 @@ uint64_t SetObject::Scan(uint64_t cursor, size_t count, std::vector<std::string>
   // ScanByKeyHash walks (key, value) pairs; a set's members are keys without values.
   std::vector<std::pair<std::string_view, bool>> pairs;
   pairs.reserve(members_.size());
-  for (const std::string& m : members_) pairs.emplace_back(m, true);
+  for (const ds::InlineString& m : members_) pairs.emplace_back(m.view(), true);
   return ScanByKeyHash(pairs, cursor, count, out,
                        [](std::string_view m, bool) { return std::string(m); });
 }
@@ -288,10 +289,10 @@ void SetObject::ConvertToTable() {
   members_.reserve(size() + 1);
   index_.reserve(size() + 1);
   if (enc_ == Encoding::kIntSet) {
-    ForEach([&](std::string_view m) { TableInsert(std::string(m)); });
+    ForEach([&](std::string_view m) { TableInsert(m); });
     ints_ = ds::IntSet();
   } else {
-    for (std::string& m : list_) TableInsert(std::move(m));
+    for (const std::string& m : list_) TableInsert(m);
     list_.clear();
     list_.shrink_to_fit();
   }

@@ -12,6 +12,8 @@
 //   lookup by member text needs no copy). A removal moves the last member into the hole.
 //   So a uniformly random member is O(1), as Redis's dictGetFairRandomKey, for SPOP and
 //   SRANDMEMBER; and a member costs its string plus a 4-byte slot, not a 32-byte one.
+//   The vector holds ds::InlineString, so a member of up to 23 bytes needs no allocation
+//   of its own and a lookup compares it without another cache miss.
 //
 // Conversions follow t_set.c (setTypeCreate, setTypeMaybeConvert, setTypeAddAux): a new
 // set starts as an intset when its first member is an integer and the command adds at
@@ -37,6 +39,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "engine/ds/inline_string.h"
 #include "engine/ds/intset.h"
 #include "engine/object.h"
 
@@ -116,7 +119,7 @@ class SetObject final : public Object {
         for (const std::string& m : list_) fn(std::string_view(m));
         break;
       case Encoding::kHashtable:
-        for (const std::string& m : members_) fn(std::string_view(m));
+        for (const ds::InlineString& m : members_) fn(m.view());
         break;
     }
   }
@@ -127,28 +130,28 @@ class SetObject final : public Object {
   void IntSetToListpack();
   void ConvertToTable();
   // Hashtable: adds a member known to be absent.
-  void TableInsert(std::string member);
+  void TableInsert(std::string_view member);
 
   // The hashtable's index holds positions in members_ and hashes / compares the members
   // there; a member text (std::string_view) can be looked up directly.
   struct MemberHash {
     using is_transparent = void;
-    const std::vector<std::string>* members;
+    const std::vector<ds::InlineString>* members;
     size_t operator()(std::string_view m) const;
-    size_t operator()(uint32_t i) const { return (*this)(std::string_view((*members)[i])); }
+    size_t operator()(uint32_t i) const { return (*this)((*members)[i].view()); }
   };
   struct MemberEq {
     using is_transparent = void;
-    const std::vector<std::string>* members;
+    const std::vector<ds::InlineString>* members;
     bool operator()(uint32_t a, uint32_t b) const { return a == b; }
-    bool operator()(uint32_t a, std::string_view b) const { return (*members)[a] == b; }
-    bool operator()(std::string_view a, uint32_t b) const { return (*members)[b] == a; }
+    bool operator()(uint32_t a, std::string_view b) const { return (*members)[a].view() == b; }
+    bool operator()(std::string_view a, uint32_t b) const { return (*members)[b].view() == a; }
   };
 
   Encoding enc_ = Encoding::kIntSet;
   ds::IntSet ints_;                  // intset
   std::vector<std::string> list_;    // listpack
-  std::vector<std::string> members_;  // hashtable: the members, densely
+  std::vector<ds::InlineString> members_;  // hashtable: the members, densely (inline <= 23 B)
   absl::flat_hash_set<uint32_t, MemberHash, MemberEq> index_{0, MemberHash{&members_},
                                                              MemberEq{&members_}};
 };
