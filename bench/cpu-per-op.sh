@@ -23,21 +23,8 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $# -gt 0 ]] || { echo "usage: $0 [options] -- SERVER_COMMAND (with {port})" >&2; exit 2; }
 OURS=("$@")
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 100); do redis-cli -p "$1" PING >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
-
-RPORT=$(free_port); OPORT=$(free_port)
-taskset -c "$SCPU" redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no \
-  --dir "$WORK" --daemonize no --loglevel warning >"$WORK/redis.log" 2>&1 &
-RPID=$!; PIDS+=("$RPID")
-cmd=(); for a in "${OURS[@]}"; do cmd+=("${a//\{port\}/$OPORT}"); done
-taskset -c "$SCPU" "${cmd[@]}" >"$WORK/ours.log" 2>&1 &
-OPID=$!; PIDS+=("$OPID")
-wait_up "$RPORT"; wait_up "$OPORT" || { tail -20 "$WORK/ours.log" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
+start_pair "$SCPU" "${OURS[@]}"
 
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }  # utime stime
@@ -50,7 +37,6 @@ run() { # pid port test -> "ops/s user-us-per-op sys-us-per-op"
   awk -v u="$((u1 - u0))" -v s="$((s1 - s0))" -v hz="$TICK" -v n="$N" -v r="$rate" \
     'BEGIN { printf "%s %.3f %.3f\n", r, u * 1e6 / hz / n, s * 1e6 / hz / n }'
 }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 med() { printf '%s\n' "$@" | median; }
 printf '%-10s %-4s %9s %9s | %-19s | %-19s | %s\n' test P ours redis "ours us/op usr+sys" \
   "redis us/op usr+sys" "cpu ratio redis/ours"

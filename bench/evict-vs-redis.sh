@@ -20,7 +20,7 @@ done
 shift  # --
 shoal=("$@")
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 bench() {  # port pipeline requests -> requests per second
   taskset -c 0 redis-benchmark -p "$1" -t set -r 10000000 -d 100 -P "$2" -n "$3" -q |
     tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1
@@ -46,7 +46,6 @@ one_run() {  # $1: shoal|redis; prints "p1 p16 evicted used"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 o1=() o16=() r1=() r16=()
 for r in $(seq "$rounds"); do

@@ -18,7 +18,7 @@ done
 shift  # --
 shoal=("$@")
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$(dirname "$0")/lib.sh"
 
 one_run() {  # $1: shoal|redis; prints requests per second
   local port pid sub_pids=() rate
@@ -45,7 +45,6 @@ one_run() {  # $1: shoal|redis; prints requests per second
   echo "$rate"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 ours=() theirs=()
 for r in $(seq "$rounds"); do
