@@ -39,6 +39,7 @@ Config::Config() {
   add("proto-max-bulk-len", K::kMemory, "536870912", true, 1024 * 1024);
   add("client-query-buffer-limit", K::kMemory, "1073741824", true, 1024 * 1024);
   add("hz", K::kInt, "10", true, 1, 500);
+  add("busy-poll-us", K::kInt, "50", true, 0, 10000);
   add("loglevel", K::kEnum, "notice", true, 0, 0, {"debug", "verbose", "notice", "warning", "nothing"});
   add("logfile", K::kString, "", false);
   add("daemonize", K::kBool, "no", false);
@@ -296,6 +297,12 @@ void Config::RefreshCached(const std::string& name, const std::string& value) {
     int64_t v = -2;
     SimpleAtoi(value, &v);
     list_fill_.store(static_cast<int>(v), std::memory_order_relaxed);
+    return;
+  }
+  if (name == "busy-poll-us") {
+    int64_t v = 0;
+    SimpleAtoi(value, &v);
+    busy_poll_us_.store(static_cast<int>(v), std::memory_order_relaxed);
     return;
   }
   static const char* const kEvictionNames[] = {"maxmemory", "maxmemory-policy", "maxmemory-samples",

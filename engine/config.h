@@ -65,6 +65,10 @@ class Config {
   // list-max-listpack-size (Redis's quicklist fill: negative for a byte limit per node,
   // positive for an entry count). Lock-free, read by every list write.
   int GetListFill() const { return list_fill_.load(std::memory_order_relaxed); }
+  // busy-poll-us (Shoal's own, 0 turns it off): how long a shard's event loop keeps
+  // polling after a turn that served something before it sleeps. Lock-free, read by
+  // every loop turn.
+  int GetBusyPollUs() const { return busy_poll_us_.load(std::memory_order_relaxed); }
 
   // notify-keyspace-events as NotifyClass flags (notify.h). Lock-free: every write that
   // could notify reads it.
@@ -118,6 +122,7 @@ class Config {
   // Atomic copies of the set settings: intset entries, listpack entries, listpack value.
   std::atomic<size_t> set_limits_[3] = {512, 128, 64};
   std::atomic<int> list_fill_{-2};
+  std::atomic<int> busy_poll_us_{50};
   std::atomic<uint32_t> notify_flags_{0};
   std::atomic<int64_t> eviction_[5] = {0, 0, 5, 10, 1};  // in GetEviction's order
   // Atomic copies of client-output-buffer-limit classes: hard bytes, soft bytes, seconds.

@@ -20,7 +20,7 @@ constexpr int kMaxEvents = 256;
 
 }  // namespace
 
-EventLoop::EventLoop() {
+EventLoop::EventLoop(const engine::Config* config) : config_(config) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) Die("epoll_create1");
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -139,6 +139,7 @@ void EventLoop::Run(absl::AnyInvocable<void()> on_tick, int tick_ms) {
   next_tick_ = Clock::now() + tick_period_;
   std::vector<engine::Task> batch;
   epoll_event events[kMaxEvents];
+  bool served = false;  // the last epoll_wait dispatched something
   while (true) {
     Clock::time_point now = Clock::now();
     if (now >= next_tick_) {
@@ -171,8 +172,10 @@ void EventLoop::Run(absl::AnyInvocable<void()> on_tick, int tick_ms) {
     }
     int timeout = idle ? TimeoutMs(now) : 0;
 
-    int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
+    int n = timeout != 0 && served ? PollBriefly(events) : 0;
+    if (n == 0) n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
     sleeping_.store(false, std::memory_order_relaxed);
+    served = n > 0;
     if (n < 0) {
       if (errno == EINTR) continue;
       Die("epoll_wait");
@@ -188,6 +191,16 @@ void EventLoop::Dispatch(const epoll_event* events, int n) {
     if (static_cast<size_t>(fd) >= handlers_.size()) continue;
     if (Handler* h = handlers_[fd]) h->OnEvent(events[i].events);
   }
+}
+
+int EventLoop::PollBriefly(epoll_event* events) {
+  const int us = config_ != nullptr ? config_->GetBusyPollUs() : 0;
+  if (us <= 0) return 0;
+  const Clock::time_point until = Clock::now() + std::chrono::microseconds(us);
+  int n;
+  while ((n = epoll_wait(epoll_fd_, events, kMaxEvents, 0)) == 0 && Clock::now() < until) {
+  }
+  return n;
 }
 
 void EventLoop::PollWhileBusy() {

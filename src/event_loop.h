@@ -9,6 +9,15 @@
 // exactly one read per event, and a spurious event must be harmless (read or write
 // answers EAGAIN).
 //
+// Busy polling: after a turn that dispatched events, a loop that would block first polls
+// (epoll_wait with timeout 0) for up to busy-poll-us (config, default 50 µs). Under
+// request/reply traffic the next request usually lands within that time, so it finds the
+// loop awake: the client's send does not pay to wake a sleeping thread, and the reply
+// leaves sooner. Measured with bench/evalsha-vs-redis.sh at P=1 (50 clients, one round
+// trip each): 0.972 of Redis's rate without it, 1.04-1.06 with 50 µs. An idle loop does
+// not spin: its tick and timer wake-ups dispatch nothing, so they never start a poll.
+// The cost is up to busy-poll-us of CPU per burst served; 0 turns it off.
+//
 // Cross-thread Post: the task goes into a mutex-protected vector; the poster writes the
 // loop's eventfd only when the loop is blocked in (or about to enter) epoll_wait. The loop
 // announces that under the same mutex, just before it would block, so a post from a busy
@@ -36,6 +45,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/config.h"
 #include "engine/executor.h"
 
 namespace shoal::server {
@@ -55,7 +65,8 @@ class EventLoop : public engine::Executor {
     ~Handler() = default;
   };
 
-  EventLoop();
+  // `config` (may be null: no busy polling) must outlive the loop.
+  explicit EventLoop(const engine::Config* config = nullptr);
   ~EventLoop() override;
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -100,6 +111,11 @@ class EventLoop : public engine::Executor {
   // Milliseconds until the tick or the next timer is due, rounded up.
   int TimeoutMs(Clock::time_point now) const;
   void Wake();
+  // Busy polling (see above): epoll_wait(0) until an event or busy-poll-us has passed.
+  // Returns what the last epoll_wait returned (0: nothing came).
+  int PollBriefly(epoll_event* events);
+
+  const engine::Config* config_;
 
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd, edge-triggered, never read

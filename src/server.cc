@@ -51,7 +51,7 @@ Server::Server(engine::Config* config)
   options.databases = static_cast<int>(config->GetInt("databases"));
   options.config = config;
   for (unsigned i = 0; i < options.shards; ++i) {
-    auto loop = std::make_unique<EventLoop>();
+    auto loop = std::make_unique<EventLoop>(config);
     loops_.push_back(loop.get());
     options.executors.push_back(std::move(loop));
   }

@@ -420,6 +420,19 @@ TEST_P(ServerFamilyTest, ConfigSetRoundTrip) {
   EXPECT_EQ(Info({"memory"})["Memory"]["maxmemory_human"], "10.00M");
 }
 
+// busy-poll-us: Shoal's own (src/event_loop.h), live, read lock-free by every loop turn.
+TEST_P(ServerFamilyTest, ConfigBusyPollUs) {
+  EXPECT_THAT(StrArray(Run({"config", "get", "busy-poll-us"})), ElementsAre("busy-poll-us", "50"));
+  EXPECT_EQ(engine_->config().GetBusyPollUs(), 50);
+  EXPECT_THAT(Run({"config", "set", "busy-poll-us", "0"}), OkArg());
+  EXPECT_EQ(engine_->config().GetBusyPollUs(), 0);
+  EXPECT_THAT(Run({"config", "set", "busy-poll-us", "-1"}),
+              ErrArg("ERR CONFIG SET failed (possibly related to argument 'busy-poll-us') - "));
+  EXPECT_THAT(Run({"config", "set", "busy-poll-us", "soon"}),
+              ErrArg("ERR CONFIG SET failed (possibly related to argument 'busy-poll-us') - "));
+  EXPECT_EQ(engine_->config().GetBusyPollUs(), 0);
+}
+
 TEST_P(ServerFamilyTest, ConfigSetErrors) {
   EXPECT_THAT(Run({"config", "set", "nosuch", "1"}),
               ErrArg("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
