@@ -42,6 +42,7 @@
 #include "engine/glob.h"
 #include "engine/persistence.h"
 #include "engine/shard.h"
+#include "lua/interpreter.h"
 #include "protocol/strings.h"
 #include "xxhash.h"
 
@@ -448,6 +449,12 @@ void InfoMemory(CommandContext& ctx, std::string* out) {
   Line(out, "mem_fragmentation_ratio",
        Format("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0));
   Line(out, "lazyfree_pending_objects", "0");
+  // As Redis 7.0: the EVAL VMs' heap, not part of used_memory (used_memory_lua is the old
+  // name of used_memory_vm_eval).
+  const size_t lua = lua::Interpreter::AllHeapBytes();
+  Line(out, "used_memory_lua", StrCat(lua));
+  Line(out, "used_memory_lua_human", BytesToHuman(lua));
+  Line(out, "used_memory_vm_eval", StrCat(lua));
   Line(out, "number_of_cached_scripts", StrCat(ctx.engine().scripts().bodies().size()));
   Line(out, "used_memory_scripts_eval", StrCat(ctx.engine().scripts().bodies().memory_bytes()));
 }

@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -29,13 +30,22 @@ namespace {
 constexpr int kHookInstructions = 100000;  // as Redis: the kill hook runs this often
 constexpr uint32_t kGcPeriod = 50;         // as Redis's LUA_GC_CYCLE_PERIOD
 
+// Bytes every VM holds (Interpreter::AllHeapBytes). Lua 5.1 gives osize 0 for a new block.
+std::atomic<int64_t> all_heap_bytes{0};
+
 // The allocator; its user data is the Interpreter (see InterpreterOf).
 void* Alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   if (nsize == 0) {
     free(ptr);
+    all_heap_bytes.fetch_sub(static_cast<int64_t>(osize), std::memory_order_relaxed);
     return nullptr;
   }
-  return realloc(ptr, nsize);
+  void* block = realloc(ptr, nsize);
+  if (block != nullptr) {
+    all_heap_bytes.fetch_add(static_cast<int64_t>(nsize) - static_cast<int64_t>(osize),
+                             std::memory_order_relaxed);
+  }
+  return block;
 }
 
 // Registry key "f_<sha>" for a script (sha lowercased).
@@ -247,6 +257,11 @@ void Interpreter::Flush() {
 size_t Interpreter::MemoryBytes() const {
   return static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNT, 0)) * 1024 +
          static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNTB, 0));
+}
+
+size_t Interpreter::AllHeapBytes() {
+  const int64_t bytes = all_heap_bytes.load(std::memory_order_relaxed);
+  return bytes > 0 ? static_cast<size_t>(bytes) : 0;
 }
 
 int Interpreter::StackDepth() const { return lua_gettop(lua_); }

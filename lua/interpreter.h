@@ -120,8 +120,11 @@ class Interpreter {
   // SCRIPT FLUSH: drops every compiled script by starting a fresh VM, as Redis does.
   void Flush();
   size_t script_count() const { return script_count_; }
-  // Lua's heap in bytes (INFO's used_memory_lua).
+  // Lua's heap in bytes, this VM's.
   size_t MemoryBytes() const;
+  // Every VM's heap in bytes, from any thread (INFO's used_memory_lua): the allocator
+  // keeps a process-wide count, so INFO reads no shard's VM.
+  static size_t AllHeapBytes();
   // Values left on the VM's stack between runs: always 0 (tests check nothing leaks).
   int StackDepth() const;
 

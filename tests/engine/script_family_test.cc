@@ -94,6 +94,25 @@ TEST_P(ScriptFamilyTest, InfoCountsCachedScripts) {
   EXPECT_THAT(memory, HasSubstr("number_of_cached_scripts:2\r\n"));
 }
 
+// used_memory_lua (and its Redis 7 name used_memory_vm_eval): the VMs' heap, which grows
+// when a script keeps data in the VM.
+TEST_P(ScriptFamilyTest, InfoShowsLuaMemory) {
+  auto lua_bytes = [&] {
+    const std::string memory = Run({"info", "memory"}).str;
+    const size_t at = memory.find("used_memory_lua:");
+    EXPECT_NE(at, std::string::npos);
+    EXPECT_THAT(memory, HasSubstr("used_memory_vm_eval:"));
+    EXPECT_THAT(memory, HasSubstr("used_memory_lua_human:"));
+    return std::stoll(memory.substr(at + 16));
+  };
+  Run({"eval", "return 1", "0"});
+  const long long before = lua_bytes();
+  EXPECT_GT(before, 0);
+  Run({"eval", "return #string.rep('x', 1000000)", "0"});  // a 1 MB string, kept until GC
+  Run({"script", "load", std::string("return '") + std::string(100000, 'y') + "'"});
+  EXPECT_GT(lua_bytes(), before);
+}
+
 TEST_P(ScriptFamilyTest, CallChecksTheCommand) {
   EXPECT_THAT(Run({"eval", "return redis.call('nosuch')", "0"}),
               ErrArg("ERR Unknown Redis command called from script"));
