@@ -6,10 +6,11 @@
 
 #include <openssl/evp.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "lua/convert.h"
 #include "lua/lua_libs.h"
@@ -30,22 +31,14 @@ namespace {
 constexpr int kHookInstructions = 100000;  // as Redis: the kill hook runs this often
 constexpr uint32_t kGcPeriod = 50;         // as Redis's LUA_GC_CYCLE_PERIOD
 
-// Bytes every VM holds (Interpreter::AllHeapBytes). Lua 5.1 gives osize 0 for a new block.
-std::atomic<int64_t> all_heap_bytes{0};
-
-// The allocator; its user data is the Interpreter (see InterpreterOf).
-void* Alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
-  if (nsize == 0) {
-    free(ptr);
-    all_heap_bytes.fetch_sub(static_cast<int64_t>(osize), std::memory_order_relaxed);
-    return nullptr;
-  }
-  void* block = realloc(ptr, nsize);
-  if (block != nullptr) {
-    all_heap_bytes.fetch_add(static_cast<int64_t>(nsize) - static_cast<int64_t>(osize),
-                             std::memory_order_relaxed);
-  }
-  return block;
+// The live VMs, for AllHeapBytes.
+std::mutex& VmsMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::vector<const Interpreter*>& Vms() {
+  static std::vector<const Interpreter*> vms;
+  return vms;
 }
 
 // Registry key "f_<sha>" for a script (sha lowercased).
@@ -239,9 +232,33 @@ bool ParseShebang(std::string_view body, ScriptFlags* flags, size_t* code_offset
   return true;
 }
 
-Interpreter::Interpreter() { Open(); }
+void* Interpreter::Alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
+  // Lua 5.1 gives osize 0 for a new block.
+  auto* vm = static_cast<Interpreter*>(ud);
+  const size_t held = vm->heap_bytes_.load(std::memory_order_relaxed);
+  if (nsize == 0) {
+    free(ptr);
+    vm->heap_bytes_.store(held - osize, std::memory_order_relaxed);
+    return nullptr;
+  }
+  void* block = realloc(ptr, nsize);
+  if (block != nullptr) vm->heap_bytes_.store(held - osize + nsize, std::memory_order_relaxed);
+  return block;
+}
 
-Interpreter::~Interpreter() { Close(); }
+Interpreter::Interpreter() {
+  Open();
+  std::lock_guard<std::mutex> lock(VmsMutex());
+  Vms().push_back(this);
+}
+
+Interpreter::~Interpreter() {
+  {
+    std::lock_guard<std::mutex> lock(VmsMutex());
+    std::erase(Vms(), this);
+  }
+  Close();
+}
 
 void Interpreter::Close() {
   if (lua_ != nullptr) lua_close(lua_);
@@ -254,14 +271,11 @@ void Interpreter::Flush() {
   Open();
 }
 
-size_t Interpreter::MemoryBytes() const {
-  return static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNT, 0)) * 1024 +
-         static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNTB, 0));
-}
-
 size_t Interpreter::AllHeapBytes() {
-  const int64_t bytes = all_heap_bytes.load(std::memory_order_relaxed);
-  return bytes > 0 ? static_cast<size_t>(bytes) : 0;
+  std::lock_guard<std::mutex> lock(VmsMutex());
+  size_t bytes = 0;
+  for (const Interpreter* vm : Vms()) bytes += vm->MemoryBytes();
+  return bytes;
 }
 
 int Interpreter::StackDepth() const { return lua_gettop(lua_); }

@@ -29,6 +29,8 @@
 // or the command's own error for a failed redis.call.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -120,10 +122,10 @@ class Interpreter {
   // SCRIPT FLUSH: drops every compiled script by starting a fresh VM, as Redis does.
   void Flush();
   size_t script_count() const { return script_count_; }
-  // Lua's heap in bytes, this VM's.
-  size_t MemoryBytes() const;
-  // Every VM's heap in bytes, from any thread (INFO's used_memory_lua): the allocator
-  // keeps a process-wide count, so INFO reads no shard's VM.
+  // Lua's heap in bytes, this VM's, as its allocator counts it.
+  size_t MemoryBytes() const { return heap_bytes_.load(std::memory_order_relaxed); }
+  // Every live VM's heap in bytes, from any thread (INFO's used_memory_lua): the sum of
+  // their counts, so INFO touches no VM.
   static size_t AllHeapBytes();
   // Values left on the VM's stack between runs: always 0 (tests check nothing leaks).
   int StackDepth() const;
@@ -153,7 +155,12 @@ class Interpreter {
  private:
   void Open();
   void Close();
+  // lua_Alloc over malloc; ud is the Interpreter, whose heap_bytes_ it keeps.
+  static void* Alloc(void* ud, void* ptr, size_t osize, size_t nsize);
 
+  // Written only by the thread running the VM (one at a time), read by AllHeapBytes from
+  // any thread.
+  std::atomic<size_t> heap_bytes_{0};
   lua_State* lua_ = nullptr;
   size_t script_count_ = 0;  // scripts loaded in this VM
   RunState run_;
