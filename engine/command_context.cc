@@ -17,7 +17,7 @@ bool CommandContext::MayDelete(std::string_view key, bool empties, bool reply_er
   Db& d = db(key);
   const KeyNode* node = d.table().Find(key);
   if (node == nullptr || !d.Undeletable(node)) return true;
-  if (reply_error) Error(errors::Locked(key, d.Retained(node) ? "retained" : "held"));
+  if (reply_error) Error(errors::Locked(key, d.LockName(node)));
   return false;
 }
 

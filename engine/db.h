@@ -132,6 +132,10 @@ class Db {
   bool Undeletable(const KeyNode* node) const;
   // Retained now: no write at all.
   bool Retained(const KeyNode* node) const;
+  // What locks an undeletable node, for errors::Locked: "retained" or "held".
+  std::string_view LockName(const KeyNode* node) const {
+    return Retained(node) ? "retained" : "held";
+  }
   // Keyspace notification (notify.h) on a key of this database; free while notifications
   // are off. Expiry calls it with "expired"; the eviction code calls it with
   // (kNotifyEvicted, "evicted", key) after evicting a key.

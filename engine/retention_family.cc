@@ -72,7 +72,7 @@ bool WriteAllowed(CommandContext& ctx, bool reply_error) {
     if (node == nullptr) continue;
     const bool deletes = std::find(deleted.begin(), deleted.end(), key) != deleted.end();
     if (db.Retained(node) || (deletes && db.Undeletable(node))) {
-      if (reply_error) ctx.Error(errors::Locked(key, db.Retained(node) ? "retained" : "held"));
+      if (reply_error) ctx.Error(errors::Locked(key, db.LockName(node)));
       return false;
     }
   }
