@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "engine/args.h"
+#include "engine/ds/varint.h"
 #include "protocol/strings.h"
 
 namespace shoal::engine {
@@ -52,13 +53,6 @@ bool ParseU64(std::string_view s, uint64_t* value) {
   return true;
 }
 
-void PutVarint(std::string* out, size_t n) {
-  while (n >= 0x80) {
-    out->push_back(static_cast<char>((n & 0x7f) | 0x80));
-    n >>= 7;
-  }
-  out->push_back(static_cast<char>(n));
-}
 }  // namespace
 
 bool ParseStreamId(std::string_view text, bool strict, uint64_t missing_seq, StreamId* id,
@@ -98,7 +92,7 @@ std::string StreamObject::Pack(const std::vector<std::string_view>& fields) {
   std::string out;
   out.reserve(bytes);
   for (std::string_view f : fields) {
-    PutVarint(&out, f.size());
+    ds::AppendVarint(&out, f.size());
     out.append(f);
   }
   return out;
@@ -108,14 +102,9 @@ std::vector<std::string_view> StreamObject::Unpack(std::string_view packed) {
   std::vector<std::string_view> out;
   size_t i = 0;
   while (i < packed.size()) {
-    size_t len = 0;
-    int shift = 0;
-    while (true) {
-      auto byte = static_cast<unsigned char>(packed[i++]);
-      len |= static_cast<size_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) break;
-      shift += 7;
-    }
+    uint64_t len;
+    const char* p = ds::DecodeVarint(packed.data() + i, &len);
+    i = static_cast<size_t>(p - packed.data());
     out.push_back(packed.substr(i, len));
     i += len;
   }

@@ -22,9 +22,7 @@ namespace shoal::ds {
 
 namespace {
 
-using key_table_internal::EncodeVarint;
 using key_table_internal::StoreWord;
-using key_table_internal::VarintSize;
 
 static_assert(sizeof(void*) == 8, "KeyNode packs a 48-bit pointer into a 64-bit word");
 

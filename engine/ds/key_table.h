@@ -42,6 +42,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "engine/ds/varint.h"
+
 namespace shoal::ds {
 
 namespace key_table_internal {
@@ -52,40 +54,6 @@ inline uint64_t LoadWord(const void* p) {
   return v;
 }
 inline void StoreWord(void* p, uint64_t v) { std::memcpy(p, &v, sizeof v); }
-
-inline size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-inline char* EncodeVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-inline const char* DecodeVarint(const char* p, uint64_t* out) {
-  uint8_t b = static_cast<uint8_t>(*p++);
-  if (b < 0x80) {
-    *out = b;
-    return p;
-  }
-  uint64_t v = b & 0x7f;
-  for (int shift = 7;; shift += 7) {
-    b = static_cast<uint8_t>(*p++);
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) break;
-  }
-  *out = v;
-  return p;
-}
 
 }  // namespace key_table_internal
 
@@ -144,8 +112,8 @@ class KeyNode {
   // Decodes both lengths; returns a pointer to the key bytes (the value follows them).
   const char* DecodeLengths(size_t* key_len, size_t* value_len) const {
     uint64_t k, v;
-    const char* p = key_table_internal::DecodeVarint(base() + lengths_offset(), &k);
-    p = key_table_internal::DecodeVarint(p, &v);
+    const char* p = DecodeVarint(base() + lengths_offset(), &k);
+    p = DecodeVarint(p, &v);
     *key_len = k;
     *value_len = v;
     return p;

@@ -5,21 +5,14 @@
 #include <cstring>
 #include <limits>
 
+#include "engine/ds/varint.h"
+
 namespace shoal::ds {
 namespace {
 
 // Redis's optimization_level (quicklist.c) and SIZE_SAFETY_LIMIT.
 constexpr size_t kByteLevels[] = {4096, 8192, 16384, 32768, 65536};
 constexpr size_t kSafetyLimit = 8192;
-
-size_t VarintSize(size_t v) {
-  size_t n = 1;
-  while (v >= 128) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
 
 // Redis's lpStringToInt64: a canonical int64 (no '+', no leading zeros, no "-0").
 bool AsListpackInt(std::string_view s, int64_t* out) {
@@ -103,14 +96,7 @@ size_t Quicklist::EncodedSize(size_t len) { return 2 * VarintSize(len) + len; }
 
 void Quicklist::EncodeTo(std::string_view value, char* out) {
   char varint[10];
-  size_t n = 0;
-  size_t len = value.size();
-  do {
-    uint8_t b = len & 127;
-    len >>= 7;
-    if (len != 0) b |= 128;
-    varint[n++] = static_cast<char>(b);
-  } while (len != 0);
+  const size_t n = static_cast<size_t>(EncodeVarint(varint, value.size()) - varint);
   std::memcpy(out, varint, n);
   if (!value.empty()) std::memcpy(out + n, value.data(), value.size());
   out += n + value.size();
@@ -124,15 +110,9 @@ void Quicklist::Encode(std::string_view value, std::string* out) {
 }
 
 size_t Quicklist::DecodeAt(const std::string& buf, size_t pos, std::string_view* value) {
-  size_t len = 0;
-  int shift = 0;
-  size_t hdr = 0;
-  uint8_t b;
-  do {
-    b = static_cast<uint8_t>(buf[pos + hdr++]);
-    len |= static_cast<size_t>(b & 127) << shift;
-    shift += 7;
-  } while (b & 128);
+  uint64_t len;
+  const char* start = buf.data() + pos;
+  const size_t hdr = static_cast<size_t>(DecodeVarint(start, &len) - start);
   *value = std::string_view(buf.data() + pos + hdr, len);
   return pos + 2 * hdr + len;
 }

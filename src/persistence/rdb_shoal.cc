@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/ds/varint.h"
 #include "src/persistence/rdb_format.h"
 
 namespace shoal::persistence {
@@ -26,34 +27,14 @@ bool ReadFields(RdbReader& r, engine::Kv2Object::Fields* fields) {
   return true;
 }
 
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-// A LEB128 varint from the front of *in, which it consumes.
-bool ReadVarint(std::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift <= 63; shift += 7) {
-    if (in->empty()) return false;
-    const uint8_t b = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    *v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 void MtimeRun::Add(int64_t mtime_ms) {
   // Zigzag: small differences of either sign stay small varints.
   const int64_t delta = static_cast<int64_t>(static_cast<uint64_t>(mtime_ms) -
                                              static_cast<uint64_t>(last_));
-  AppendVarint(&packed_, (static_cast<uint64_t>(delta) << 1) ^ static_cast<uint64_t>(delta >> 63));
+  ds::AppendVarint(&packed_,
+                   (static_cast<uint64_t>(delta) << 1) ^ static_cast<uint64_t>(delta >> 63));
   last_ = mtime_ms;
   ++count_;
 }
@@ -66,7 +47,7 @@ void MtimeRun::Clear() {
 
 void WriteMtimes(RdbWriter& w, const MtimeRun& run) {
   std::string value;
-  AppendVarint(&value, run.size());
+  ds::AppendVarint(&value, run.size());
   value += run.packed();
   w.Aux(kMtimesAux, value);
 }
@@ -160,13 +141,13 @@ bool ReadKeyMeta(RdbReader& r, KeyMetaRecord* out) {
 
 bool ParseMtimes(std::string_view value, std::vector<int64_t>* out) {
   uint64_t count;
-  if (!ReadVarint(&value, &count) || count > value.size()) return false;
+  if (!ds::ReadVarint(&value, &count) || count > value.size()) return false;
   out->clear();
   out->reserve(count);
   int64_t last = 0;
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t v;
-    if (!ReadVarint(&value, &v)) return false;
+    if (!ds::ReadVarint(&value, &v)) return false;
     const int64_t delta = static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
     last = static_cast<int64_t>(static_cast<uint64_t>(last) + static_cast<uint64_t>(delta));
     out->push_back(last);
